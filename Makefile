@@ -1,0 +1,45 @@
+# MicroCoin developer commands. Every target bootstraps what it needs, so a fresh clone works.
+#   make run    build, start PostgreSQL + Redis, migrate, run all services in the foreground
+#   make up     the same in the background;  make down  stops everything
+#   make test   build (Debug + ASan/UBSan) and run unit, integration and end-to-end tests
+#   make bench  build (Release) and run the benchmarks; results under build/bench/
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+RELEASE_DIR := build/release
+DEBUG_DIR := build/debug
+
+.PHONY: bootstrap build build-debug run up down test bench format clean
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+build: bootstrap
+	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=OFF >/dev/null
+	@ninja -C $(RELEASE_DIR) -j$(JOBS) gateway quotes tradeledger monolith
+
+build-debug: bootstrap
+	@cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMC_SANITIZE=ON -DMC_BUILD_BENCH=OFF >/dev/null
+	@ninja -C $(DEBUG_DIR) -j$(JOBS)
+
+run: build
+	@scripts/run.sh foreground $(RELEASE_DIR)
+
+up: build
+	@scripts/run.sh background $(RELEASE_DIR)
+
+down:
+	@scripts/run.sh stop
+
+test: build-debug
+	@cd $(DEBUG_DIR) && ctest -j$(JOBS) --output-on-failure --no-tests=error
+
+bench: bootstrap
+	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=ON >/dev/null
+	@ninja -C $(RELEASE_DIR) -j$(JOBS)
+	@scripts/bench.sh $(RELEASE_DIR)
+
+format:
+	@find src tests bench -name '*.h' -o -name '*.cpp' | xargs clang-format -i
+
+clean:
+	@rm -rf build

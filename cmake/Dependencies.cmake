@@ -1,0 +1,22 @@
+# Third-party libraries, all from Debian bookworm packages (scripts/bootstrap.sh installs them).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json url system)
+find_package(spdlog REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(JWT REQUIRED IMPORTED_TARGET libjwt)
+if(MC_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  include(GoogleTest)
+endif()
+if(MC_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
+
+# Boost.Asio settings: no deprecated APIs, coroutines on, header-only Boost.System usage.
+add_library(mc_boost INTERFACE)
+target_link_libraries(mc_boost INTERFACE Boost::json Boost::url Boost::system Threads::Threads)
+target_compile_definitions(mc_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)

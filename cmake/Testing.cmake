@@ -1,0 +1,25 @@
+# mc_test_suite(name DIR dir LIBS libs...): one GoogleTest executable from every *.cpp in dir,
+# each TEST registered with ctest. Integration suites get the LABEL "integration".
+function(mc_test_suite name)
+  cmake_parse_arguments(ARG "" "DIR;LABEL;TIMEOUT" "LIBS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${ARG_DIR}/*.cpp)
+  if(NOT sources)
+    return()
+  endif()
+  add_executable(${name} ${sources})
+  mc_warnings(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  if(NOT ARG_LABEL)
+    set(ARG_LABEL unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  set(fixture "")
+  if(ARG_LABEL STREQUAL "integration" OR ARG_LABEL STREQUAL "e2e")
+    set(fixture FIXTURES_REQUIRED infra)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ${fixture}
+    ENVIRONMENT "MC_SOURCE_DIR=${PROJECT_SOURCE_DIR};MC_BINARY_DIR=${PROJECT_BINARY_DIR}")
+endfunction()

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs every Debian package MicroCoin needs to build, test and run.
+# Idempotent: when everything is already installed it returns in well under a second.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git make
+  clang libclang-rt-14-dev clang-format
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libpqxx-dev libpq-dev libhiredis-dev libsodium-dev libjwt-dev libssl-dev
+  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql-15 postgresql-client-15 redis-server redis-tools
+  wrk nginx-light curl procps
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "bootstrap: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+# Boost 1.81's dev packages conflict with 1.74's; remove the old ones first if present.
+if dpkg-query -W -f='${Status}' libboost1.74-dev 2>/dev/null | grep -q "install ok installed"; then
+  $SUDO apt-get remove -y -q libboost1.74-dev >&2 || true
+fi
+$SUDO apt-get update -q >&2
+# Don't let the Debian service scripts start system-wide PostgreSQL/Redis/nginx: we run private ones.
+policy_added=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  policy_added=1
+fi
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+if [ $policy_added -eq 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Private PostgreSQL 15 and Redis 7 on loopback, data under a project folder.
+#   scripts/infra.sh start [--dir D] [--pg-port P] [--redis-port R]   start (or reuse) both, wait until they answer
+#   scripts/infra.sh stop  [--dir D]                                  stop both cleanly
+#   scripts/infra.sh stop-redis|start-redis|stop-pg|start-pg [--dir D] one server (failure tests)
+#   scripts/infra.sh env   [--dir D]                                  print POSTGRES_URL / REDIS_URL
+# Ports "auto" pick free ones (used by tests). PostgreSQL runs as the unprivileged user
+# 'microcoin' when the caller is root, because postgres refuses to run as root.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DIR="$ROOT/.run/infra"
+PG_PORT=5433
+REDIS_PORT=6380
+cmd=${1:-}; shift || true
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dir) DIR=$2; shift 2 ;;
+    --pg-port) PG_PORT=$2; shift 2 ;;
+    --redis-port) REDIS_PORT=$2; shift 2 ;;
+    *) echo "infra.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$DIR"
+DIR=$(cd "$DIR" && pwd)
+PGBIN=/usr/lib/postgresql/15/bin
+PGDATA="$DIR/pg"
+RUN_USER=$(id -un)
+if [ "$(id -u)" -eq 0 ]; then RUN_USER=microcoin; fi
+
+as_run_user() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u "$RUN_USER" -- "$@"; else "$@"; fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pick_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + RANDOM % 30000 ))
+    if port_free "$p"; then echo "$p"; return 0; fi
+  done
+  echo "infra.sh: no free port found" >&2; return 1
+}
+
+# Remembered ports let `start` reuse running servers and `env` print their URLs.
+state_file() { echo "$DIR/ports"; }
+load_ports() { if [ -f "$(state_file)" ]; then . "$(state_file)"; fi; }
+
+pg_running() { [ -f "$PGDATA/postmaster.pid" ] && as_run_user "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+redis_running() { [ -f "$DIR/redis.pid" ] && kill -0 "$(cat "$DIR/redis.pid")" 2>/dev/null; }
+
+start_pg() {
+  if pg_running; then return 0; fi
+  if [ "$(id -u)" -eq 0 ] && ! id "$RUN_USER" >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
+  fi
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    mkdir -p "$PGDATA"
+    [ "$(id -u)" -eq 0 ] && chown "$RUN_USER" "$DIR" "$PGDATA"
+    as_run_user "$PGBIN/initdb" -D "$PGDATA" -U microcoin --auth=trust -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1
+  fi
+  [ "$(id -u)" -eq 0 ] && chown "$RUN_USER" "$DIR"
+  as_run_user "$PGBIN/pg_ctl" -D "$PGDATA" -l "$DIR/postgres.log" -w -t 60 start -o \
+    "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PGDATA \
+     -c max_connections=300 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on \
+     -c wal_buffers=16MB -c max_wal_size=2GB -c log_min_messages=warning" >/dev/null
+  for _ in $(seq 1 100); do
+    if "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; then break; fi
+    sleep 0.1
+  done
+  if ! psql -h 127.0.0.1 -p "$PG_PORT" -U microcoin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='microcoin'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$PG_PORT" -U microcoin -d postgres -qc "CREATE DATABASE microcoin" >/dev/null
+  fi
+}
+
+start_redis() {
+  if redis_running; then return 0; fi
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$DIR" \
+    --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" --save "" --appendonly no >/dev/null
+  for _ in $(seq 1 100); do
+    if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then return 0; fi
+    sleep 0.05
+  done
+  echo "infra.sh: redis did not start, see $DIR/redis.log" >&2; return 1
+}
+
+stop_pg() {
+  if pg_running; then as_run_user "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; fi
+}
+stop_redis() {
+  if redis_running; then
+    local pid; pid=$(cat "$DIR/redis.pid")
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  fi
+  rm -f "$DIR/redis.pid"
+}
+
+resolve_ports() {
+  load_ports
+  if [ "$PG_PORT" = auto ]; then PG_PORT=$(pick_port); fi
+  if [ "$REDIS_PORT" = auto ]; then REDIS_PORT=$(pick_port); fi
+}
+
+print_env() {
+  load_ports
+  echo "POSTGRES_URL=postgresql://microcoin@127.0.0.1:$PG_PORT/microcoin"
+  echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
+}
+
+case "$cmd" in
+  start)
+    if pg_running || redis_running; then load_ports; else resolve_ports; fi
+    printf 'PG_PORT=%s\nREDIS_PORT=%s\n' "$PG_PORT" "$REDIS_PORT" > "$(state_file)"
+    start_pg; start_redis
+    print_env > "$DIR/env"
+    ;;
+  stop) load_ports; stop_redis; stop_pg ;;
+  stop-redis) load_ports; stop_redis ;;
+  start-redis) load_ports; start_redis ;;
+  stop-pg) load_ports; stop_pg ;;
+  start-pg) load_ports; start_pg ;;
+  env) print_env ;;
+  *) sed -n '2,9p' "$0" >&2; exit 2 ;;
+esac

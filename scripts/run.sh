@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Starts the local system: private PostgreSQL + Redis (scripts/infra.sh), then the services.
+#   scripts/run.sh foreground BUILD_DIR   run until Ctrl-C, then stop everything
+#   scripts/run.sh background BUILD_DIR   start and return (pids under .run/)
+#   scripts/run.sh stop                   stop services, then PostgreSQL and Redis
+# MC_MODE=monolith runs the single-process monolith on :8080 instead of the three services.
+# Each service applies its own schema migrations at start (advisory-locked, idempotent).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUN_DIR="$ROOT/.run"
+PID_DIR="$RUN_DIR/pids"
+LOG_DIR="$RUN_DIR/logs"
+mode=${1:-}
+BUILD_DIR=${2:-build/release}
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
+mkdir -p "$PID_DIR" "$LOG_DIR"
+
+stop_services() {
+  local pids=()
+  for f in "$PID_DIR"/*.pid; do
+    [ -e "$f" ] || continue
+    pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; pids+=("$pid"); fi
+    rm -f "$f"
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+
+if [ "$mode" = stop ]; then
+  stop_services
+  "$ROOT/scripts/infra.sh" stop
+  exit 0
+fi
+if [ "$mode" != foreground ] && [ "$mode" != background ]; then
+  sed -n '2,8p' "$0" >&2; exit 2
+fi
+
+"$ROOT/scripts/infra.sh" start
+set -a
+. "$RUN_DIR/infra/env"
+set +a
+# Development secrets: random per checkout, kept under .run/ (never committed).
+if [ ! -f "$RUN_DIR/secrets" ]; then
+  printf 'JWT_SECRET=%s\nSERVICE_JWT_SECRET=%s\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+    "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$RUN_DIR/secrets"
+fi
+set -a
+. "$RUN_DIR/secrets"
+: "${GATEWAY_PORT:=8080}" "${QUOTES_PORT:=8081}" "${TRADE_LEDGER_PORT:=8082}"
+: "${TRADE_LEDGER_URL:=http://127.0.0.1:$TRADE_LEDGER_PORT}"
+: "${MIGRATIONS_DIR:=$ROOT/migrations}"
+set +a
+
+start() {  # name binary
+  local name=$1 bin="$BUILD_DIR/src/cmd/$1"
+  if [ -f "$PID_DIR/$name.pid" ] && kill -0 "$(cat "$PID_DIR/$name.pid")" 2>/dev/null; then return 0; fi
+  if [ "$mode" = foreground ]; then
+    "$bin" > >(sed -u "s/^/[$name] /") 2>&1 &
+    echo $! > "$PID_DIR/$name.pid"
+  else
+    nohup "$bin" >>"$LOG_DIR/$name.log" 2>&1 &
+    echo $! > "$PID_DIR/$name.pid"
+  fi
+}
+
+wait_healthy() {  # name port
+  for _ in $(seq 1 150); do
+    if curl -fsS "http://127.0.0.1:$2/healthz" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  echo "run.sh: $1 did not become healthy on :$2 (see $LOG_DIR/$1.log)" >&2
+  return 1
+}
+
+if [ "${MC_MODE:-services}" = monolith ]; then
+  start monolith; wait_healthy monolith "$GATEWAY_PORT"
+else
+  start tradeledger; wait_healthy tradeledger "$TRADE_LEDGER_PORT"
+  start quotes; wait_healthy quotes "$QUOTES_PORT"
+  start gateway; wait_healthy gateway "$GATEWAY_PORT"
+fi
+echo "MicroCoin is up: gateway :$GATEWAY_PORT, quotes :$QUOTES_PORT, tradeledger :$TRADE_LEDGER_PORT"
+
+if [ "$mode" = foreground ]; then
+  trap 'stop_services; "$ROOT/scripts/infra.sh" stop; exit 0' INT TERM
+  while true; do sleep 1; done
+fi
