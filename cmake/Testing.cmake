@@ -17,9 +17,11 @@ function(mc_test_suite name)
   endif()
   set(fixture "")
   if(ARG_LABEL STREQUAL "integration" OR ARG_LABEL STREQUAL "e2e")
-    set(fixture FIXTURES_REQUIRED infra)
+    # Some integration tests stop and restart the shared PostgreSQL/Redis; the lock keeps
+    # them from running beside each other (unit tests still run in parallel).
+    set(fixture FIXTURES_REQUIRED infra RESOURCE_LOCK infra)
   endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
     PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ${fixture}
-    ENVIRONMENT "MC_SOURCE_DIR=${PROJECT_SOURCE_DIR};MC_BINARY_DIR=${PROJECT_BINARY_DIR}")
+    ENVIRONMENT "MC_SOURCE_DIR=${PROJECT_SOURCE_DIR};MC_BINARY_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp")
 endfunction()

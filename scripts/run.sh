@@ -5,10 +5,14 @@
 #   scripts/run.sh stop                   stop services, then PostgreSQL and Redis
 # MC_MODE=monolith runs the single-process monolith on :8080 instead of the three services.
 # Each service applies its own schema migrations at start (advisory-locked, idempotent).
+# MC_RUN_DIR (default .run/) holds pids, logs, secrets and the infra data; MC_PG_PORT and
+# MC_REDIS_PORT (defaults 5433, 6380, or "auto") place the private servers; tests use these.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-RUN_DIR="$ROOT/.run"
+RUN_DIR=${MC_RUN_DIR:-$ROOT/.run}
+INFRA=("$ROOT/scripts/infra.sh")
+INFRA_ARGS=(--dir "$RUN_DIR/infra")
 PID_DIR="$RUN_DIR/pids"
 LOG_DIR="$RUN_DIR/logs"
 mode=${1:-}
@@ -32,14 +36,14 @@ stop_services() {
 
 if [ "$mode" = stop ]; then
   stop_services
-  "$ROOT/scripts/infra.sh" stop
+  "${INFRA[@]}" stop "${INFRA_ARGS[@]}"
   exit 0
 fi
 if [ "$mode" != foreground ] && [ "$mode" != background ]; then
   sed -n '2,8p' "$0" >&2; exit 2
 fi
 
-"$ROOT/scripts/infra.sh" start
+"${INFRA[@]}" start "${INFRA_ARGS[@]}" --pg-port "${MC_PG_PORT:-5433}" --redis-port "${MC_REDIS_PORT:-6380}"
 set -a
 . "$RUN_DIR/infra/env"
 set +a
@@ -86,6 +90,6 @@ fi
 echo "MicroCoin is up: gateway :$GATEWAY_PORT, quotes :$QUOTES_PORT, tradeledger :$TRADE_LEDGER_PORT"
 
 if [ "$mode" = foreground ]; then
-  trap 'stop_services; "$ROOT/scripts/infra.sh" stop; exit 0' INT TERM
+  trap 'stop_services; "${INFRA[@]}" stop "${INFRA_ARGS[@]}"; exit 0' INT TERM
   while true; do sleep 1; done
 fi
