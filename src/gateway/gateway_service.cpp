@@ -2,7 +2,6 @@
 #include "gateway/gateway_service.h"
 
 #include "common/http/health.h"
-#include "common/http/message.h"
 #include "common/log/log.h"
 #include "common/pg/migrate.h"
 
@@ -31,10 +30,7 @@ gateway_service::gateway_service(gateway_config config, net::io_context& ioc)
       redis_(config_.redis_url, redis_options()) {
   pg::migrate(config_.postgres_url, "gateway", config_.migrations_dir + "/gateway");
 
-  // The first release's health endpoint; clients poll it, so its shape is fixed (API.md).
-  router_.add("GET", "/health", [](http::request&) -> net::awaitable<http::response> {
-    co_return http::json_response(200, R"({"status":"healthy"})");
-  });
+  // Also serves the first release's GET /health -> {"status":"healthy"} (API.md).
   http::add_health_routes(router_, [this] { return ready(); }, "gateway");
 
   http::server_options opts;

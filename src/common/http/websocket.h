@@ -1,0 +1,50 @@
+// A server-side WebSocket connection handed to a ws_handler after the upgrade.
+// Threading: the handler runs on the connection's strand, and every member must be called
+// from coroutines running on get_executor() (co_spawn other producers onto it). On that
+// strand send_text() is safe from several coroutines at once: one of them writes and the
+// others queue (bounded), so there is only ever one write in flight.
+// Heartbeat: the server pings after half of ws_idle_timeout of silence and drops the peer
+// after a whole one, which needs a read_text() pending - keep one reader loop running.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mc::http {
+
+namespace net = boost::asio;
+
+class websocket {
+ public:
+  struct impl;  // defined in websocket_impl.h, which only the server's .cpp files include
+  explicit websocket(std::unique_ptr<impl> state);
+  ~websocket();
+  websocket(const websocket&) = delete;
+  websocket& operator=(const websocket&) = delete;
+
+  // true: written, or queued behind the write in progress. false: the connection is
+  // closed, or the send queue is at ws_send_queue_limit (the peer does not keep up).
+  net::awaitable<bool> send_text(std::string text);
+  // The next message (text, or binary as raw bytes); nullopt once closed or on any error.
+  net::awaitable<std::optional<std::string>> read_text();
+  // Sends a close frame (after queued messages). 1000 = normal, 1001 = going away.
+  net::awaitable<void> close(std::uint16_t code = 1000, std::string_view reason = {});
+
+  bool is_open() const noexcept;
+  std::size_t queued() const noexcept;
+  net::any_io_executor get_executor() const;
+
+  impl& state() noexcept { return *impl_; }
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace mc::http
