@@ -19,7 +19,7 @@ echo "== engine (Google Benchmark) =="
 "$BUILD/bench/engine/engine_bench" --benchmark_out="$OUT/engine.json" --benchmark_out_format=json
 
 echo "== http server vs nginx (wrk) =="
-"$ROOT/scripts/bench-http.sh" "$BUILD/bench/http/http_hello_server" "$OUT/http.json"
+"$ROOT/scripts/bench-http.sh" "$BUILD/bench/http/http_hello_server"   # writes $OUT/http.json
 
 echo "== quotes =="
 "$BUILD/bench/quotes/quotes_bench" --redis-url "$REDIS_URL" --out "$OUT/quotes.json"

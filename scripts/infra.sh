@@ -24,7 +24,6 @@ done
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 PGBIN=/usr/lib/postgresql/15/bin
-PGDATA="$DIR/pg"
 RUN_USER=$(id -un)
 if [ "$(id -u)" -eq 0 ]; then RUN_USER=microcoin; fi
 
@@ -45,6 +44,23 @@ pick_port() {
 
 # Remembered ports let `start` reuse running servers and `env` print their URLs.
 state_file() { echo "$DIR/ports"; }
+
+ensure_run_user() {
+  if [ "$(id -u)" -eq 0 ] && ! id "$RUN_USER" >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
+  fi
+}
+
+# PostgreSQL's files live in $DIR/pg. When root runs this from a checkout the unprivileged
+# user cannot reach (under /root, or a mode-0700 temp dir), they live in a folder of that
+# user's own, named after $DIR, so every checkout still gets its own cluster.
+pg_root() {
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u "$RUN_USER" -- test -x "$DIR" 2>/dev/null; then
+    echo "/var/tmp/microcoin-pg/$(printf '%s' "$DIR" | md5sum | cut -c1-16)"
+  else
+    echo "$DIR"
+  fi
+}
 load_ports() { if [ -f "$(state_file)" ]; then . "$(state_file)"; fi; }
 
 pg_running() { [ -f "$PGDATA/postmaster.pid" ] && as_run_user "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
@@ -52,17 +68,16 @@ redis_running() { [ -f "$DIR/redis.pid" ] && kill -0 "$(cat "$DIR/redis.pid")" 2
 
 start_pg() {
   if pg_running; then return 0; fi
-  if [ "$(id -u)" -eq 0 ] && ! id "$RUN_USER" >/dev/null 2>&1; then
-    useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
-  fi
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
     mkdir -p "$PGDATA"
-    [ "$(id -u)" -eq 0 ] && chown "$RUN_USER" "$DIR" "$PGDATA"
-    as_run_user "$PGBIN/initdb" -D "$PGDATA" -U microcoin --auth=trust -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1
+    if [ "$(id -u)" -eq 0 ]; then chown "$RUN_USER" "$PGROOT" "$PGDATA"; fi
+    as_run_user "$PGBIN/initdb" -D "$PGDATA" -U microcoin --auth=trust -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 \
+      || { echo "infra.sh: initdb failed, see $DIR/initdb.log" >&2; return 1; }
   fi
-  [ "$(id -u)" -eq 0 ] && chown "$RUN_USER" "$DIR"
-  as_run_user "$PGBIN/pg_ctl" -D "$PGDATA" -l "$DIR/postgres.log" -w -t 60 start -o \
-    "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PGDATA \
+  if [ "$(id -u)" -eq 0 ]; then chown "$RUN_USER" "$PGROOT"; fi
+  # TCP only (no Unix socket): a deep checkout path would exceed the socket path limit.
+  as_run_user "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGROOT/postgres.log" -w -t 60 start -o \
+    "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories='' \
      -c max_connections=300 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on \
      -c wal_buffers=16MB -c max_wal_size=2GB -c log_min_messages=warning" >/dev/null
   for _ in $(seq 1 100); do
@@ -109,6 +124,11 @@ print_env() {
   echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
 }
 
+ensure_run_user
+PGROOT=$(pg_root)
+mkdir -p "$PGROOT"
+PGDATA="$PGROOT/pg"
+
 case "$cmd" in
   start)
     if pg_running || redis_running; then load_ports; else resolve_ports; fi
@@ -122,5 +142,8 @@ case "$cmd" in
   stop-pg) load_ports; stop_pg ;;
   start-pg) load_ports; start_pg ;;
   env) print_env ;;
+  pids)  # the server processes, for tests that check nothing is left behind
+    if [ -f "$PGDATA/postmaster.pid" ]; then head -1 "$PGDATA/postmaster.pid"; fi
+    if [ -f "$DIR/redis.pid" ]; then cat "$DIR/redis.pid"; fi ;;
   *) sed -n '2,9p' "$0" >&2; exit 2 ;;
 esac

@@ -43,6 +43,12 @@ if [ "$mode" != foreground ] && [ "$mode" != background ]; then
   sed -n '2,8p' "$0" >&2; exit 2
 fi
 
+stop_all() { stop_services; "${INFRA[@]}" stop "${INFRA_ARGS[@]}"; }
+if [ "$mode" = foreground ]; then
+  # Set before anything starts, so Ctrl-C during start-up also stops everything.
+  trap 'stop_all; exit 0' INT TERM
+fi
+
 "${INFRA[@]}" start "${INFRA_ARGS[@]}" --pg-port "${MC_PG_PORT:-5433}" --redis-port "${MC_REDIS_PORT:-6380}"
 set -a
 . "$RUN_DIR/infra/env"
@@ -76,8 +82,9 @@ wait_healthy() {  # name port
     if curl -fsS "http://127.0.0.1:$2/healthz" >/dev/null 2>&1; then return 0; fi
     sleep 0.1
   done
-  echo "run.sh: $1 did not become healthy on :$2 (see $LOG_DIR/$1.log)" >&2
-  return 1
+  echo "run.sh: $1 did not become healthy on :$2 (see $LOG_DIR/$1.log); stopping everything" >&2
+  stop_all
+  exit 1
 }
 
 if [ "${MC_MODE:-services}" = monolith ]; then
@@ -90,6 +97,14 @@ fi
 echo "MicroCoin is up: gateway :$GATEWAY_PORT, quotes :$QUOTES_PORT, tradeledger :$TRADE_LEDGER_PORT"
 
 if [ "$mode" = foreground ]; then
-  trap 'stop_services; "${INFRA[@]}" stop "${INFRA_ARGS[@]}"; exit 0' INT TERM
-  while true; do sleep 1; done
+  # Stay up while every service runs; if one dies (or `make down` stopped them), stop the rest.
+  while true; do
+    for f in "$PID_DIR"/*.pid; do
+      if [ ! -e "$f" ] || ! kill -0 "$(cat "$f")" 2>/dev/null; then
+        echo "run.sh: a service exited; stopping everything" >&2
+        stop_all; exit 1
+      fi
+    done
+    sleep 1
+  done
 fi

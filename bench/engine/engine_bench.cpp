@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdint>
 #include <random>
 #include <unordered_map>
@@ -23,7 +24,16 @@ constexpr int users = 1'000;
 constexpr std::size_t resting_target = 1'000;
 constexpr price_t mid = 5'000'000;  // $50,000.00 in cents
 constexpr qty_t lot = 1'000;        // 0.00001 BTC
-constexpr std::size_t command_count = 1'000'000;
+// 1,000,000 measured commands. MC_ENGINE_BENCH_COMMANDS overrides it for reduced runs under
+// valgrind --tool=callgrind (instruction counts); published figures use the default.
+std::size_t command_count() {
+  static const std::size_t n = [] {
+    const char* v = std::getenv("MC_ENGINE_BENCH_COMMANDS");
+    const long long x = v ? std::atoll(v) : 0;
+    return x > 0 ? static_cast<std::size_t>(x) : std::size_t{1'000'000};
+  }();
+  return n;
+}
 
 struct live_order {
   order_id id;
@@ -124,8 +134,8 @@ const workload& shared_workload() {
     }
     // Generate against a copy so the measured engine starts from exactly `warm`.
     matching_engine gen = w.warm;
-    w.commands.reserve(command_count);
-    for (std::size_t i = 0; i < command_count; ++i) {
+    w.commands.reserve(command_count());
+    for (std::size_t i = 0; i < command_count(); ++i) {
       const unsigned roll = static_cast<unsigned>(rng() % 100);
       command c;
       const bool need_more = live.size() < resting_target * 9 / 10;

@@ -9,7 +9,9 @@ CREATE TABLE tradeledger.users (
 );
 
 -- One account per (owner, asset). System accounts (house liquidity, fees, external funding)
--- have no user. Only user accounts are constrained to be non-negative.
+-- have no user. Only user accounts are constrained to be non-negative. Ids are deterministic:
+-- engine user number * 8 + asset index (the external funding account is user 0), so the
+-- engine thread never needs a lookup to name an account.
 CREATE TABLE tradeledger.accounts (
   id        bigint PRIMARY KEY,
   user_id   bigint REFERENCES tradeledger.users(id),
@@ -39,6 +41,8 @@ CREATE TABLE tradeledger.postings (
 CREATE INDEX postings_account ON tradeledger.postings (account_id);
 CREATE INDEX postings_entry ON tradeledger.postings (entry_id);
 
+-- Ledger orders are the users' orders; the house liquidity provider's quotes are replaced on
+-- every tick and are not stored (its trades are, through fills of the user side and the journal).
 CREATE TABLE tradeledger.orders (
   id              bigint PRIMARY KEY,          -- engine order id; also the time-priority sequence
   public_id       uuid NOT NULL UNIQUE,
@@ -52,6 +56,7 @@ CREATE TABLE tradeledger.orders (
   qty             bigint NOT NULL CHECK (qty > 0),
   filled_qty      bigint NOT NULL DEFAULT 0 CHECK (filled_qty >= 0 AND filled_qty <= qty),
   filled_notional bigint NOT NULL DEFAULT 0 CHECK (filled_notional >= 0),
+  fee_units       bigint NOT NULL DEFAULT 0 CHECK (fee_units >= 0),   -- notional * bps so far (restores the hold)
   held            bigint NOT NULL DEFAULT 0 CHECK (held >= 0),  -- funds still held for this order
   status          text NOT NULL CHECK (status IN ('NEW', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'REJECTED')),
   reject_reason   text,
@@ -61,11 +66,14 @@ CREATE TABLE tradeledger.orders (
 );
 CREATE INDEX orders_user_created ON tradeledger.orders (user_id, id DESC);
 CREATE INDEX orders_open ON tradeledger.orders (id) WHERE status IN ('NEW', 'PARTIALLY_FILLED');
+-- Only open orders may hold funds.
+ALTER TABLE tradeledger.orders ADD CONSTRAINT orders_closed_hold_nothing
+  CHECK (status IN ('NEW', 'PARTIALLY_FILLED') OR held = 0);
 
 CREATE TABLE tradeledger.fills (
   trade_id   bigint NOT NULL,
   order_id   bigint NOT NULL REFERENCES tradeledger.orders(id),
-  user_id    bigint,                            -- null for the house liquidity provider
+  user_id    bigint NOT NULL REFERENCES tradeledger.users(id),
   symbol     text NOT NULL,
   side       text NOT NULL CHECK (side IN ('BUY', 'SELL')),
   price      bigint NOT NULL CHECK (price > 0),
@@ -78,9 +86,10 @@ CREATE TABLE tradeledger.fills (
 CREATE INDEX fills_order ON tradeledger.fills (order_id);
 
 -- Events leave the service only through this table, written in the same transaction as
--- their cause; the relay publishes in seq order and stamps published_at.
+-- their cause; the relay publishes in seq order and stamps published_at. The engine thread
+-- assigns seq (it is inside every payload), so it is a plain bigint, not a sequence.
 CREATE TABLE tradeledger.outbox (
-  seq          bigserial PRIMARY KEY,
+  seq          bigint PRIMARY KEY,
   channel      text NOT NULL,
   payload      text NOT NULL,
   created_at   timestamptz NOT NULL DEFAULT now(),
@@ -94,7 +103,28 @@ CREATE TABLE tradeledger.idempotency (
   key          text NOT NULL,
   request_hash text NOT NULL,
   status       integer NOT NULL,
+  error_code   text NOT NULL DEFAULT '',        -- API.md code of a refusal, '' on success
+  message      text NOT NULL DEFAULT '',
   response     text NOT NULL,
   created_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (user_id, key)
+);
+
+-- Average-cost positions per user and symbol, updated from fills (docs/TRADELEDGER.md).
+CREATE TABLE tradeledger.positions (
+  user_id      bigint NOT NULL REFERENCES tradeledger.users(id),
+  symbol       text NOT NULL,
+  qty          bigint NOT NULL CHECK (qty >= 0),
+  cost_basis   bigint NOT NULL,
+  realized_pnl bigint NOT NULL,
+  updated_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, symbol)
+);
+
+-- The last reference price (quote mid) per symbol, so market orders and portfolio marks work
+-- right after a restart, before the first new quote arrives.
+CREATE TABLE tradeledger.markets (
+  symbol          text PRIMARY KEY,
+  reference_price bigint NOT NULL CHECK (reference_price >= 0),
+  updated_at      timestamptz NOT NULL DEFAULT now()
 );

@@ -100,7 +100,7 @@ reject_reason matching_engine::restore_order(const order_snapshot& o) {
   if (o.symbol >= symbols_.size()) return reject_reason::unknown_symbol;
   if (o.id == 0 || ids_.find(o.id) != id_map::npos) return reject_reason::duplicate_order_id;
   const market_spec& m = config_.markets[o.symbol];
-  if (check_price(m, o.price) != reject_reason::none) return reject_reason::bad_price;
+  if (check_price(o.symbol, o.price) != reject_reason::none) return reject_reason::bad_price;
   if (o.leaves <= 0 || o.leaves % m.lot != 0 || o.leaves > m.max_qty || o.filled < 0) {
     return reject_reason::bad_qty;
   }

@@ -96,6 +96,20 @@ struct event {
     balance_event balance;
   };
   event() noexcept : trade{} {}
+  // Constructs the record in place with only its own payload written (the engine's emitters
+  // use these; the default constructor zeroes the largest member first, which is dead work).
+  event(std::uint64_t s, const order_accepted_event& p) noexcept
+      : type(event_type::order_accepted), seq(s), accepted(p) {}
+  event(std::uint64_t s, const order_rejected_event& p) noexcept
+      : type(event_type::order_rejected), seq(s), rejected(p) {}
+  event(std::uint64_t s, const order_replaced_event& p) noexcept
+      : type(event_type::order_replaced), seq(s), replaced(p) {}
+  event(std::uint64_t s, const order_updated_event& p) noexcept
+      : type(event_type::order_updated), seq(s), updated(p) {}
+  event(std::uint64_t s, const trade_event& p) noexcept
+      : type(event_type::trade), seq(s), trade(p) {}
+  event(std::uint64_t s, const balance_event& p) noexcept
+      : type(event_type::balance_changed), seq(s), balance(p) {}
 };
 
 }  // namespace mc::engine

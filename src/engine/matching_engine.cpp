@@ -29,6 +29,8 @@ matching_engine::matching_engine(engine_config config)
   symbols_.resize(config_.markets.size());
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     symbols_[i].base_unit = pow10(config_.assets[config_.markets[i].base].scale);
+    symbols_[i].tick = divisibility(config_.markets[i].price_tick);
+    symbols_[i].lot = divisibility(config_.markets[i].lot);
   }
   supply_.assign(config_.assets.size(), 0);
   house_account_ = accounts_.find_or_create(config_.house_user);
@@ -49,15 +51,17 @@ void matching_engine::apply(const command& cmd, std::vector<event>& out) {
 
 // ---- validation helpers ----
 
-reject_reason matching_engine::check_price(const market_spec& m, price_t price) const {
-  if (price <= 0 || price % m.price_tick != 0 || price > m.max_price) {
+reject_reason matching_engine::check_price(symbol_id symbol, price_t price) const {
+  const market_spec& m = config_.markets[symbol];
+  if (price <= 0 || !symbols_[symbol].tick.divides(price) || price > m.max_price) {
     return reject_reason::bad_price;
   }
   return reject_reason::none;
 }
 
-reject_reason matching_engine::check_qty(const market_spec& m, qty_t qty) const {
-  if (qty <= 0 || qty % m.lot != 0 || qty < m.min_qty || qty > m.max_qty) {
+reject_reason matching_engine::check_qty(symbol_id symbol, qty_t qty) const {
+  const market_spec& m = config_.markets[symbol];
+  if (qty <= 0 || !symbols_[symbol].lot.divides(qty) || qty < m.min_qty || qty > m.max_qty) {
     return reject_reason::bad_qty;
   }
   return reject_reason::none;
@@ -110,29 +114,20 @@ bool matching_engine::can_fill(symbol_id symbol, side s, price_t price, user_id 
 
 void matching_engine::emit_reject(std::uint64_t seq, command_kind kind, reject_reason reason,
                                   order_id id, user_id user, std::vector<event>& out) const {
-  event& e = out.emplace_back();
-  e.type = event_type::order_rejected;
-  e.seq = seq;
-  e.rejected = order_rejected_event{kind, reason, id, user};
+  out.emplace_back(seq, order_rejected_event{kind, reason, id, user});
 }
 
 void matching_engine::emit_balance(std::uint32_t acc, asset_id asset, amount_t available_delta,
                                    amount_t held_delta, std::vector<event>& out) {
   const account& a = accounts_[acc];
-  event& e = out.emplace_back();
-  e.type = event_type::balance_changed;
-  e.seq = seq_;
-  e.balance = balance_event{a.user, asset, a.available[asset], a.held[asset], available_delta,
-                            held_delta};
+  out.emplace_back(seq_, balance_event{a.user, asset, a.available[asset], a.held[asset],
+                                       available_delta, held_delta});
 }
 
 void matching_engine::emit_update(const order_node& n, order_status status, end_reason reason,
                                   std::vector<event>& out) {
-  event& e = out.emplace_back();
-  e.type = event_type::order_updated;
-  e.seq = seq_;
-  e.updated = order_updated_event{n.id,    n.user,  n.symbol, status, reason,
-                                  n.leaves, n.filled, n.hold};
+  out.emplace_back(seq_, order_updated_event{n.id, n.user, n.symbol, status, reason, n.leaves,
+                                              n.filled, n.hold});
 }
 
 // ---- order lifecycle ----
@@ -230,12 +225,9 @@ bool matching_engine::fill(std::uint32_t ti, std::uint32_t mi, std::vector<event
     return false;
   }
 
-  event& e = out.emplace_back();
-  e.type = event_type::trade;
-  e.seq = seq_;
-  e.trade = trade_event{next_trade_id_++, t.symbol, t.side, px, q, n, k.id, t.id, k.user, t.user,
-                        buyer_is_taker ? seller_fee : buyer_fee,
-                        buyer_is_taker ? buyer_fee : seller_fee};
+  out.emplace_back(seq_, trade_event{next_trade_id_++, t.symbol, t.side, px, q, n, k.id, t.id,
+                                     k.user, t.user, buyer_is_taker ? seller_fee : buyer_fee,
+                                     buyer_is_taker ? buyer_fee : seller_fee});
 
   ba.held[m.quote] -= buyer_held_drop;
   ba.available[m.quote] = buyer_quote;
@@ -321,11 +313,8 @@ void matching_engine::execute_place(const place_order& c, order_id id, price_t p
   ids_.insert(id, ti);
   if (id >= next_order_id_) next_order_id_ = id + 1;
 
-  event& e = out.emplace_back();
-  e.type = event_type::order_accepted;
-  e.seq = seq_;
-  e.accepted = order_accepted_event{id,  t.user, c.symbol, c.side, c.type, tif, c.post_only,
-                                    price, c.qty,  hold};
+  out.emplace_back(seq_, order_accepted_event{id, t.user, c.symbol, c.side, c.type, tif,
+                                               c.post_only, price, c.qty, hold});
   const asset_id asset = hold_asset(t);
   account& a = accounts_[acc];
   a.available[asset] -= hold;
@@ -352,7 +341,7 @@ void matching_engine::on(const place_order& c, std::vector<event>& out) {
   }
   const market_spec& m = config_.markets[c.symbol];
   symbol_state& ss = symbols_[c.symbol];
-  if (auto r = check_qty(m, c.qty); r != reject_reason::none) return reject(r);
+  if (auto r = check_qty(c.symbol, c.qty); r != reject_reason::none) return reject(r);
 
   price_t price = c.price;
   time_in_force tif = c.tif;
@@ -373,7 +362,7 @@ void matching_engine::on(const place_order& c, std::vector<event>& out) {
       if (price % m.price_tick != 0) price += m.price_tick - price % m.price_tick;
     }
     if (price < m.price_tick) price = m.price_tick;
-  } else if (auto r = check_price(m, price); r != reject_reason::none) {
+  } else if (auto r = check_price(c.symbol, price); r != reject_reason::none) {
     return reject(r);
   }
   if (c.id != 0 && ids_.find(c.id) != id_map::npos) {
@@ -424,9 +413,9 @@ void matching_engine::on(const replace_order& c, std::vector<event>& out) {
   order_node& n = pool_[i];
   if (n.user != c.user) return reject(reject_reason::not_owner);
   const market_spec& m = config_.markets[n.symbol];
-  if (auto r = check_price(m, c.new_price); r != reject_reason::none) return reject(r);
+  if (auto r = check_price(n.symbol, c.new_price); r != reject_reason::none) return reject(r);
   // A lower quantity may go below min_qty (the remainder of a partial fill already can).
-  if (c.new_qty <= 0 || c.new_qty % m.lot != 0 || c.new_qty > m.max_qty) {
+  if (c.new_qty <= 0 || !symbols_[n.symbol].lot.divides(c.new_qty) || c.new_qty > m.max_qty) {
     return reject(reject_reason::bad_qty);
   }
   const asset_id asset = hold_asset(n);
@@ -434,10 +423,8 @@ void matching_engine::on(const replace_order& c, std::vector<event>& out) {
   const amount_t new_hold =
       required_hold(n.side, n.symbol, c.new_price, c.new_qty, n.fee_units, n.max_fee_bps);
   auto emit_replaced = [&](price_t old_price, qty_t old_leaves, bool kept) {
-    event& e = out.emplace_back();
-    e.type = event_type::order_replaced;
-    e.seq = seq_;
-    e.replaced = order_replaced_event{n.id, n.user, old_price, n.price, old_leaves, n.leaves, kept};
+    out.emplace_back(seq_, order_replaced_event{n.id, n.user, old_price, n.price, old_leaves,
+                                                n.leaves, kept});
   };
 
   if (c.new_price == n.price && c.new_qty <= n.leaves) {
@@ -503,12 +490,12 @@ void matching_engine::on(const quote_tick& c, std::vector<event>& out) {
   };
   if (c.symbol >= symbols_.size()) return reject(reject_reason::unknown_symbol);
   const market_spec& m = config_.markets[c.symbol];
-  if (check_price(m, c.bid_price) != reject_reason::none ||
-      check_price(m, c.ask_price) != reject_reason::none) {
+  if (check_price(c.symbol, c.bid_price) != reject_reason::none ||
+      check_price(c.symbol, c.ask_price) != reject_reason::none) {
     return reject(reject_reason::bad_price);
   }
-  if ((c.bid_qty != 0 && check_qty(m, c.bid_qty) != reject_reason::none) ||
-      (c.ask_qty != 0 && check_qty(m, c.ask_qty) != reject_reason::none)) {
+  if ((c.bid_qty != 0 && check_qty(c.symbol, c.bid_qty) != reject_reason::none) ||
+      (c.ask_qty != 0 && check_qty(c.symbol, c.ask_qty) != reject_reason::none)) {
     return reject(reject_reason::bad_qty);
   }
   if (c.bid_price >= c.ask_price) return reject(reject_reason::crossed_quote);

@@ -11,6 +11,7 @@
 
 #include "engine/accounts.h"
 #include "engine/command.h"
+#include "engine/divisibility.h"
 #include "engine/event.h"
 #include "engine/id_map.h"
 #include "engine/market_spec.h"
@@ -91,6 +92,8 @@ class matching_engine {
     order_id house_bid = 0;
     order_id house_ask = 0;
     std::int64_t base_unit = 1;  // 10^base_scale
+    divisibility tick{1};        // price_tick multiples, without a divide
+    divisibility lot{1};         // lot multiples
   };
 
   void on(const place_order& c, std::vector<event>& out);
@@ -99,8 +102,8 @@ class matching_engine {
   void on(const top_up& c, std::vector<event>& out);
   void on(const quote_tick& c, std::vector<event>& out);
 
-  reject_reason check_price(const market_spec& m, price_t price) const;
-  reject_reason check_qty(const market_spec& m, qty_t qty) const;
+  reject_reason check_price(symbol_id symbol, price_t price) const;
+  reject_reason check_qty(symbol_id symbol, qty_t qty) const;
   // Accepts an already validated order and runs it as a taker.
   void execute_place(const place_order& c, order_id id, price_t price, time_in_force tif,
                      int max_fee_bps, amount_t hold, std::uint32_t account,

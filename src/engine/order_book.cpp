@@ -27,11 +27,10 @@ void order_book::insert(order_pool& pool, std::uint32_t index) {
   order_node& n = pool[index];
   ladder& lad = ladder_of(n.side);
   const std::int64_t key = key_of(n.side, n.price);
-  const std::size_t pos = lower_bound(lad.keys, key);
-  std::uint32_t li;
-  if (pos < lad.keys.size() && lad.keys[pos] == key) {
-    li = lad.levels[pos];
-  } else {
+  std::uint32_t li = level_index_.find(static_cast<std::uint64_t>(key));
+  if (li == id_map::npos) {
+    const std::size_t pos = lower_bound(lad.keys, key);
+    assert(pos == lad.keys.size() || lad.keys[pos] != key);
     if (!free_levels_.empty()) {
       li = free_levels_.back();
       free_levels_.pop_back();
@@ -43,6 +42,7 @@ void order_book::insert(order_pool& pool, std::uint32_t index) {
     levels_[li].price = n.price;
     lad.keys.insert(lad.keys.begin() + static_cast<std::ptrdiff_t>(pos), key);
     lad.levels.insert(lad.levels.begin() + static_cast<std::ptrdiff_t>(pos), li);
+    level_index_.insert(static_cast<std::uint64_t>(key), li);
   }
   price_level& l = levels_[li];
   n.level = li;
@@ -79,10 +79,12 @@ void order_book::remove(order_pool& pool, std::uint32_t index) {
   n.prev = n.next = no_index;
   if (l.count == 0) {
     ladder& lad = ladder_of(n.side);
-    const std::size_t pos = lower_bound(lad.keys, key_of(n.side, l.price));
+    const std::int64_t key = key_of(n.side, l.price);
+    const std::size_t pos = lower_bound(lad.keys, key);
     assert(pos < lad.keys.size() && lad.levels[pos] == li);
     lad.keys.erase(lad.keys.begin() + static_cast<std::ptrdiff_t>(pos));
     lad.levels.erase(lad.levels.begin() + static_cast<std::ptrdiff_t>(pos));
+    level_index_.erase(static_cast<std::uint64_t>(key));
     free_levels_.push_back(li);
   }
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine/id_map.h"
 #include "engine/order_pool.h"
 #include "engine/types.h"
 
@@ -78,6 +79,9 @@ class order_book {
 
   std::vector<price_level> levels_;
   std::vector<std::uint32_t> free_levels_;
+  // Active level by key (as uint64; never 0 because prices are positive): an insert at an
+  // existing price, the common case, skips the binary search.
+  id_map level_index_{256};
   ladder bids_;
   ladder asks_;
 };

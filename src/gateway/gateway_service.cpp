@@ -52,9 +52,16 @@ int main_from_env() {
   log::parse_level(config.log_level, lvl);
   log::init("gateway", lvl);
   net::io_context ioc;
-  gateway_service service(config, ioc);
-  log::info("gateway listening", {{"port", std::to_string(service.port())}});
-  return http::run_until_signal(ioc, service.server(), static_cast<unsigned>(config.http_threads));
+  std::unique_ptr<gateway_service> service;
+  try {
+    service = std::make_unique<gateway_service>(config, ioc);
+  } catch (const std::exception& e) {
+    // Migration or bind failures: one clear line, then a non-zero exit (not std::terminate).
+    log::error("gateway failed to start", {{"error", e.what()}});
+    return 1;
+  }
+  log::info("gateway listening", {{"port", std::to_string(service->port())}});
+  return http::run_until_signal(ioc, service->server(), static_cast<unsigned>(config.http_threads));
 }
 
 }  // namespace mc::gateway

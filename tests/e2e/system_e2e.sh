@@ -44,7 +44,7 @@ for p in "${ports[@]}"; do check "readyz :$p fails without Redis" eventually_sta
 "$SRC/scripts/infra.sh" start-redis --dir "$RUN/infra" >/dev/null
 for p in "${ports[@]}"; do check "readyz :$p recovers with Redis" eventually_status "$p" /readyz 200; done
 
-pids="$(cat "$RUN"/pids/*.pid 2>/dev/null) $(cat "$RUN/infra/redis.pid") $(head -1 "$RUN/infra/pg/postmaster.pid")"
+pids="$(cat "$RUN"/pids/*.pid 2>/dev/null) $("$SRC/scripts/infra.sh" pids --dir "$RUN/infra")"
 check "stop" "$SRC/scripts/run.sh" stop
 for pid in $pids; do check "process $pid gone" bash -c "! kill -0 $pid 2>/dev/null"; done
 for p in "${ports[@]}"; do check "port $p closed" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null"; done

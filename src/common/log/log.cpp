@@ -12,11 +12,6 @@
 namespace mc::log {
 namespace {
 
-std::shared_ptr<spdlog::logger>& instance() {
-  static std::shared_ptr<spdlog::logger> logger;
-  return logger;
-}
-
 spdlog::level::level_enum to_spdlog(level lvl) {
   switch (lvl) {
     case level::debug: return spdlog::level::debug;
@@ -27,25 +22,34 @@ spdlog::level::level_enum to_spdlog(level lvl) {
   return spdlog::level::info;
 }
 
-}  // namespace
-
-void init(std::string_view service, level min_level) {
+std::shared_ptr<spdlog::logger> make_logger(std::string_view service, level min_level) {
   std::string service_json;
   append_json_string(service_json, service);
   auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
   auto logger = std::make_shared<spdlog::logger>("mc", sink);
-  // %^..%$ colour markers are not used; the level name is spdlog's short lowercase name.
+  // The level name is spdlog's lowercase name ("debug", "info", "warning", "error").
   logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
       "{\"ts\":\"%Y-%m-%dT%H:%M:%S.%fZ\",\"level\":\"%l\",\"service\":" + service_json + ",%v}",
       spdlog::pattern_time_type::utc));
   logger->set_level(to_spdlog(min_level));
-  logger->flush_on(spdlog::level::info);
-  instance() = std::move(logger);
+  // Flushed per line so a crash (or kill -9 in the crash tests) loses no log line.
+  logger->flush_on(spdlog::level::debug);
+  return logger;
 }
+
+// A default logger exists from the first use (thread-safe static initialisation); init()
+// replaces it and is meant to be called once at start-up, before other threads log.
+std::shared_ptr<spdlog::logger>& instance() {
+  static std::shared_ptr<spdlog::logger> logger = make_logger("microcoin", level::info);
+  return logger;
+}
+
+}  // namespace
+
+void init(std::string_view service, level min_level) { instance() = make_logger(service, min_level); }
 
 void write(level lvl, std::string_view msg, std::initializer_list<field> fields) {
   auto& logger = instance();
-  if (!logger) init("microcoin");
   if (!logger->should_log(to_spdlog(lvl))) return;
   std::string body = "\"msg\":";
   append_json_string(body, msg);

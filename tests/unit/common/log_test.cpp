@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
