@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstdint>
+#include <ctime>
 #include <random>
 #include <unordered_map>
 #include <vector>
@@ -204,7 +205,9 @@ void BM_exchange_core_mix(benchmark::State& state) {
 BENCHMARK(BM_exchange_core_mix)->Unit(benchmark::kMillisecond);
 
 // Offered load of 1M commands/s: command i is due at start + i us. Its latency runs from the
-// due time to the end of apply(), so time spent queued behind a slow command counts.
+// due time to the end of apply(), so time spent queued behind a slow command counts (no
+// coordinated omission). service_* is apply() alone plus one clock read pair (clock_pair_ns);
+// on_cpu_share < ~0.99 flags a run where the thread was descheduled (loaded machine).
 void BM_exchange_core_mix_latency_at_1M_per_s(benchmark::State& state) {
   using clock = std::chrono::steady_clock;
   const workload& w = shared_workload();
@@ -214,10 +217,25 @@ void BM_exchange_core_mix_latency_at_1M_per_s(benchmark::State& state) {
   ev.reserve(4'096);
   std::vector<std::int64_t> latency_ns(n);
   std::vector<std::int64_t> service_ns(n);  // apply() alone, without queueing
+  // Cost of the clock read pair that service_ns includes (median of back-to-back reads).
+  std::vector<std::int64_t> clock_pair(1'001);
+  for (auto& d : clock_pair) {
+    const clock::time_point a = clock::now();
+    d = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - a).count();
+  }
+  std::nth_element(clock_pair.begin(), clock_pair.begin() + 500, clock_pair.end());
+  auto thread_cpu_ns = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+  };
+  double on_cpu_share = 0;
   for (auto _ : state) {
     state.PauseTiming();
     matching_engine eng = w.warm;
     state.ResumeTiming();
+    const std::int64_t cpu_begin = thread_cpu_ns();
+    const clock::time_point wall_begin = clock::now();
     const clock::time_point start = clock::now() + std::chrono::microseconds(100);
     clock::time_point now = clock::now();
     for (std::size_t i = 0; i < n; ++i) {
@@ -230,6 +248,11 @@ void BM_exchange_core_mix_latency_at_1M_per_s(benchmark::State& state) {
       latency_ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(now - due).count();
       service_ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(now - begin).count();
     }
+    // The pacing loop spins, so on an idle core this is ~1.0; less means the thread was
+    // descheduled and the queueing percentiles measure the machine, not the engine.
+    on_cpu_share = static_cast<double>(thread_cpu_ns() - cpu_begin) /
+                   static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           clock::now() - wall_begin).count());
     benchmark::DoNotOptimize(ev.data());
   }
   std::sort(latency_ns.begin(), latency_ns.end());
@@ -241,6 +264,8 @@ void BM_exchange_core_mix_latency_at_1M_per_s(benchmark::State& state) {
   state.counters["service_p50_ns"] = at(service_ns, 0.50);
   state.counters["service_p99_ns"] = at(service_ns, 0.99);
   state.counters["service_p99_9_ns"] = at(service_ns, 0.999);
+  state.counters["clock_pair_ns"] = static_cast<double>(clock_pair[500]);
+  state.counters["on_cpu_share"] = on_cpu_share;
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
   state.counters["p50_ns"] = pct(0.50);
   state.counters["p99_ns"] = pct(0.99);
