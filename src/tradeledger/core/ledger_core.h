@@ -1,0 +1,113 @@
+// The in-process TradeLedger: implements `ledger` with one engine thread fed by a bounded
+// command queue, a persister thread that commits each batch in one transaction before any of
+// its callers is answered, an outbox relay, the quotes subscription and pooled reads.
+// Lifecycle: construct, start() (migrate, recover, start threads), stop() (drain and flush).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "common/metrics/metrics.h"
+#include "common/pg/pool.h"
+#include "common/redis/subscriber.h"
+#include "tradeledger/core/batch.h"
+#include "tradeledger/core/command_queue.h"
+#include "tradeledger/core/core_config.h"
+#include "tradeledger/core/outbox_relay.h"
+#include "tradeledger/core/persister.h"
+#include "tradeledger/core/sequencer.h"
+#include "tradeledger/ledger.h"
+
+namespace mc::tradeledger {
+
+class ledger_core final : public ledger {
+ public:
+  explicit ledger_core(core_config config);
+  ~ledger_core() override;  // stop()
+  ledger_core(const ledger_core&) = delete;
+  ledger_core& operator=(const ledger_core&) = delete;
+
+  // Migrates (when migrations_dir is set), recovers from PostgreSQL and starts the threads.
+  // Throws with a clear message if the database is unusable or recovery fails its audit.
+  void start();
+  // Graceful: refuses new commands (unavailable), applies and commits everything queued,
+  // answers those callers, flushes the outbox relay (bounded by stop_flush_timeout_ms) and
+  // joins every thread. Idempotent.
+  void stop();
+
+  // Feeds one quote message (the Quotes service's JSON). The Redis subscriber calls this; tests
+  // may too. Returns false if the message is unusable. Conflated per symbol.
+  bool submit_quote(std::string_view payload);
+
+  net::awaitable<command_result> place_order(place_order_request req) override;
+  net::awaitable<command_result> cancel_order(cancel_order_request req) override;
+  net::awaitable<command_result> topup(topup_request req) override;
+  net::awaitable<command_result> get_order(std::string user_id, std::string order_id) override;
+  net::awaitable<command_result> list_orders(list_orders_query query) override;
+  net::awaitable<command_result> portfolio(std::string user_id) override;
+  net::awaitable<command_result> order_book(std::string symbol, int depth) override;
+
+  // Operational state for /readyz and tests.
+  bool running() const { return running_.load(); }
+  // True once the quotes subscription is confirmed by Redis (false without a quotes feed).
+  bool wait_quotes_subscribed(std::chrono::milliseconds timeout) {
+    return quotes_ && quotes_->wait_subscribed(timeout);
+  }
+  std::size_t queue_depth() const { return queue_.depth(); }
+  std::uint64_t outbox_published() const { return relay_ ? relay_->published() : 0; }
+
+ private:
+  struct batch_job {
+    batch rows;
+    std::vector<completion_ptr> done;
+  };
+
+  net::awaitable<command_result> submit(ledger_request req);
+  template <class F>
+  net::awaitable<command_result> read(F f);
+
+  void engine_loop();
+  void persister_loop();
+  void publish_committed(const batch& b);  // books and marks, after the commit
+
+  core_config config_;
+  sequencer seq_;  // engine-thread state; touched by start() before the threads run
+  command_queue queue_;
+
+  std::mutex persist_mutex_;
+  std::condition_variable persist_cv_;
+  std::deque<std::unique_ptr<batch_job>> persist_queue_;
+  bool persist_closed_ = false;
+
+  std::unique_ptr<persister> persister_;
+  std::unique_ptr<outbox_relay> relay_;
+  std::unique_ptr<redis::subscriber> quotes_;
+  std::unique_ptr<pg::pool> reads_;
+  std::thread engine_thread_;
+  std::thread persister_thread_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> accepting_{false};
+  bool started_ = false;
+  bool stopped_ = false;
+
+  // Committed market view for readers: guarded by view_mutex_, never by engine state.
+  mutable std::mutex view_mutex_;
+  std::vector<std::shared_ptr<const book_snapshot>> books_;
+  std::vector<std::int64_t> marks_;
+
+  metrics::histogram& batch_commands_;
+  metrics::histogram& commit_seconds_;
+  metrics::gauge& queue_depth_;
+  metrics::counter& commands_total_;
+  metrics::counter& rejected_busy_total_;
+};
+
+}  // namespace mc::tradeledger

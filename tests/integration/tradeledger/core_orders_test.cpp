@@ -1,0 +1,289 @@
+// Ledger core order path against real PostgreSQL: lifecycle, partial fills, cancel, IOC/FOK,
+// market orders with and without liquidity, funds checks, top-ups, idempotency, ownership.
+#include "core_test_util.h"
+
+namespace mc::tradeledger::test {
+namespace {
+
+using CoreOrders = core_fixture;
+
+TEST_F(CoreOrders, LimitRestsThenPartiallyFillsThenFills) {
+  start(/*house=*/false);
+  const auto a = new_user(), b = new_user();
+  ASSERT_EQ(topup(a, "100000.00").status, 200);
+  ASSERT_EQ(topup(b, "1", "BTC").status, 200);
+
+  auto r = limit(a, "BUY", "50000.00", "0.01");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto o = json_of(r);
+  const std::string id = str(o.at("order_id"));
+  EXPECT_EQ(str(o.at("status")), "NEW");
+  EXPECT_EQ(str(o.at("filled_qty")), "0.00000000");
+  EXPECT_FALSE(o.contains("avg_fill_price"));
+  EXPECT_EQ(str(o.at("price")), "50000.00");
+  EXPECT_EQ(str(o.at("time_in_force")), "GTC");
+  // Held: 500.00 notional + 1.00, the fee at the highest rate the order may pay (taker 20 bps).
+  EXPECT_EQ(balance(a, "USD"), (std::pair<std::string, std::string>{"99499.00", "501.00"}));
+
+  auto s1 = json_of(limit(b, "SELL", "50000.00", "0.004"));
+  EXPECT_EQ(str(s1.at("status")), "FILLED");
+  EXPECT_EQ(str(s1.at("avg_fill_price")), "50000.00");
+  auto g = json_of(get(a, id));
+  EXPECT_EQ(str(g.at("status")), "PARTIALLY_FILLED");
+  EXPECT_EQ(str(g.at("filled_qty")), "0.00400000");
+  ASSERT_EQ(g.at("fills").as_array().size(), 1u);
+  const auto& f = g.at("fills").as_array()[0].as_object();
+  EXPECT_EQ(str(f.at("liquidity")), "MAKER");
+  EXPECT_EQ(str(f.at("fee")), "0.20");  // 10 bps of 200.00
+  EXPECT_EQ(str(f.at("qty")), "0.00400000");
+
+  auto s2 = json_of(limit(b, "SELL", "49000.00", "0.006"));
+  EXPECT_EQ(str(s2.at("status")), "FILLED");
+  EXPECT_EQ(str(s2.at("avg_fill_price")), "50000.00");  // at the maker's price
+  g = json_of(get(a, id));
+  EXPECT_EQ(str(g.at("status")), "FILLED");
+  EXPECT_EQ(g.at("fills").as_array().size(), 2u);
+  EXPECT_EQ(str(g.at("avg_fill_price")), "50000.00");
+
+  // A: 500.00 notional + 0.50 maker fee; B: 500.00 - 1.00 taker fee.
+  EXPECT_EQ(balance(a, "USD"), (std::pair<std::string, std::string>{"99499.50", "0.00"}));
+  EXPECT_EQ(balance(a, "BTC"), (std::pair<std::string, std::string>{"0.01000000", "0.00000000"}));
+  EXPECT_EQ(balance(b, "USD"), (std::pair<std::string, std::string>{"499.00", "0.00"}));
+  EXPECT_EQ(balance(b, "BTC"), (std::pair<std::string, std::string>{"0.99000000", "0.00000000"}));
+}
+
+TEST_F(CoreOrders, CancelReleasesHoldAndFinishedOrderIsNotCancelable) {
+  start(false);
+  const auto a = new_user();
+  topup(a, "1000.00");
+  const std::string id = str(json_of(limit(a, "BUY", "20000.00", "0.01")).at("order_id"));
+  EXPECT_EQ(balance(a, "USD").second, "200.40");  // 200.00 + worst-case fee (20 bps)
+
+  auto c = cancel(a, id);
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(str(json_of(c).at("status")), "CANCELED");
+  EXPECT_EQ(str(json_of(c).at("id")), id);
+  EXPECT_EQ(balance(a, "USD"), (std::pair<std::string, std::string>{"1000.00", "0.00"}));
+
+  c = cancel(a, id);
+  EXPECT_EQ(c.status, 409);
+  EXPECT_EQ(c.error, error_code::order_not_cancelable);
+  c = cancel(a, new_user());
+  EXPECT_EQ(c.error, error_code::order_not_found);
+}
+
+TEST_F(CoreOrders, AnotherUsersOrderIsNotFound) {
+  start(false);
+  const auto a = new_user(), b = new_user();
+  topup(a, "1000.00");
+  topup(b, "1000.00");
+  const std::string id = str(json_of(limit(a, "BUY", "20000.00", "0.01")).at("order_id"));
+  EXPECT_EQ(get(b, id).error, error_code::order_not_found);
+  EXPECT_EQ(get(b, id).status, 404);
+  EXPECT_EQ(cancel(b, id).error, error_code::order_not_found);
+  EXPECT_EQ(str(json_of(get(a, id)).at("status")), "NEW");
+  auto list = json_of(sync(core_->list_orders(list_orders_query{b, "all", "", 50, ""})));
+  EXPECT_TRUE(list.at("orders").as_array().empty());
+}
+
+TEST_F(CoreOrders, InsufficientFundsHoldsNothing) {
+  start(false);
+  const auto a = new_user();
+  topup(a, "100.00");
+  auto r = limit(a, "BUY", "50000.00", "0.01");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.error, error_code::insufficient_funds);
+  EXPECT_NE(r.body.find("INSUFFICIENT_FUNDS"), std::string::npos);
+  EXPECT_EQ(balance(a, "USD"), (std::pair<std::string, std::string>{"100.00", "0.00"}));
+  // Selling coins one does not have is the same refusal.
+  EXPECT_EQ(limit(a, "SELL", "50000.00", "0.01").error, error_code::insufficient_funds);
+  auto list = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 50, ""})));
+  EXPECT_TRUE(list.at("orders").as_array().empty());  // a refusal is not an order
+}
+
+TEST_F(CoreOrders, ValidationErrors) {
+  start(false);
+  const auto a = new_user();
+  topup(a, "1000.00");
+  EXPECT_EQ(place(order(a, "BUY", "LIMIT", "1.00", "0.01", "", "DOGE-USD")).error,
+            error_code::invalid_symbol);
+  EXPECT_EQ(place(order(a, "BUY", "STOP", "1.00", "0.01")).error, error_code::invalid_order_type);
+  EXPECT_EQ(place(order(a, "HOLD", "LIMIT", "1.00", "0.01")).error, error_code::bad_request);
+  EXPECT_EQ(place(order(a, "BUY", "LIMIT", "", "0.01")).error, error_code::bad_request);
+  EXPECT_EQ(place(order(a, "BUY", "MARKET", "1.00", "0.01")).error, error_code::bad_request);
+  EXPECT_EQ(place(order(a, "BUY", "LIMIT", "1.001", "0.01")).error, error_code::bad_request);
+  EXPECT_EQ(place(order(a, "BUY", "LIMIT", "1.00", "0.000001")).error, error_code::bad_request);
+  EXPECT_EQ(place(order(a, "BUY", "LIMIT", "1.00", "-1")).error, error_code::bad_request);
+  EXPECT_EQ(place(order(a, "BUY", "LIMIT", "1.00", "0.01", "GTD")).error, error_code::bad_request);
+  auto bad_user = order("not-a-uuid", "BUY", "LIMIT", "1.00", "0.01");
+  EXPECT_EQ(place(bad_user).error, error_code::bad_request);
+  auto no_key = order(a, "BUY", "LIMIT", "1.00", "0.01");
+  no_key.idempotency_key.clear();
+  EXPECT_EQ(place(no_key).error, error_code::bad_request);
+}
+
+TEST_F(CoreOrders, IocAndFokAgainstHouseLiquidity) {
+  start(true);
+  const auto a = new_user();
+  topup(a, "200000.00");
+  quote("50000.00", "50001.00", "0.5", "0.7");
+
+  auto ioc = json_of(limit(a, "BUY", "50001.00", "1", "IOC"));
+  EXPECT_EQ(str(ioc.at("status")), "CANCELED");
+  EXPECT_EQ(str(ioc.at("filled_qty")), "0.70000000");
+  EXPECT_EQ(str(ioc.at("avg_fill_price")), "50001.00");
+
+  quote("50000.00", "50001.00", "0.5", "0.7");
+  const auto before = balance(a, "USD");
+  auto fok = json_of(limit(a, "BUY", "50001.00", "1", "FOK"));
+  EXPECT_EQ(str(fok.at("status")), "CANCELED");
+  EXPECT_EQ(str(fok.at("filled_qty")), "0.00000000");
+  EXPECT_EQ(balance(a, "USD"), before);
+  // The killed FOK is an order (CANCELED), readable like any other.
+  EXPECT_EQ(str(json_of(get(a, str(fok.at("order_id")))).at("status")), "CANCELED");
+
+  auto fok_ok = json_of(limit(a, "BUY", "50001.00", "0.5", "FOK"));
+  EXPECT_EQ(str(fok_ok.at("status")), "FILLED");
+}
+
+TEST_F(CoreOrders, MarketOrdersWithAndWithoutLiquidity) {
+  start(true);
+  const auto a = new_user();
+  topup(a, "100000.00");
+  // No quote yet: no reference price, so the market order is rejected (but recorded).
+  auto r = place(order(a, "BUY", "MARKET", "", "0.1"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(str(json_of(r).at("status")), "REJECTED");
+  EXPECT_TRUE(json_of(r).at("price").is_null());
+
+  quote("50000.00", "50001.00", "0.5", "0.7");
+  auto m = json_of(place(order(a, "BUY", "MARKET", "", "0.1")));
+  EXPECT_EQ(str(m.at("status")), "FILLED");
+  EXPECT_EQ(str(m.at("avg_fill_price")), "50001.00");
+  EXPECT_EQ(str(m.at("time_in_force")), "IOC");
+  // 5000.10 notional + 10.01 taker fee (20 bps, rounded up).
+  EXPECT_EQ(balance(a, "USD").first, "94989.89");
+  EXPECT_EQ(balance(a, "BTC").first, "0.10000000");
+}
+
+TEST_F(CoreOrders, MarketOrderWithHouseOffAndEmptyBookIsCanceled) {
+  start(false);
+  const auto a = new_user();
+  topup(a, "100000.00");
+  quote("50000.00", "50001.00", "0.5", "0.7");  // moves the reference price only
+  auto m = json_of(place(order(a, "BUY", "MARKET", "", "0.1")));
+  EXPECT_EQ(str(m.at("status")), "CANCELED");
+  EXPECT_EQ(str(m.at("filled_qty")), "0.00000000");
+  EXPECT_EQ(balance(a, "USD"), (std::pair<std::string, std::string>{"100000.00", "0.00"}));
+  auto book = json_of(sync(core_->order_book("BTC-USD", 10)));
+  EXPECT_TRUE(book.at("bids").as_array().empty());
+  EXPECT_TRUE(book.at("asks").as_array().empty());
+}
+
+TEST_F(CoreOrders, HouseQuoteFillsRestingUserLimitAtItsOwnPrice) {
+  start(true);
+  const auto a = new_user();
+  topup(a, "100000.00");
+  quote("50000.00", "50010.00", "1", "1");
+  const std::string id = str(json_of(limit(a, "BUY", "49000.00", "0.01")).at("order_id"));
+  auto book = json_of(sync(core_->order_book("BTC-USD", 5)));
+  ASSERT_EQ(book.at("bids").as_array().size(), 2u);
+  // The market drops through the user's bid: the house sells to it at 49000.00.
+  quote("48000.00", "48900.00", "1", "1");
+  topup(a, "1.00");  // commits the tick's batch
+  auto g = json_of(get(a, id));
+  EXPECT_EQ(str(g.at("status")), "FILLED");
+  EXPECT_EQ(str(g.at("avg_fill_price")), "49000.00");
+  EXPECT_EQ(str(g.at("fills").as_array()[0].as_object().at("liquidity")), "MAKER");
+}
+
+TEST_F(CoreOrders, TopupValidationAndLimit) {
+  start(false);
+  const auto a = new_user();
+  auto r = topup(a, "10000.00");
+  ASSERT_EQ(r.status, 200);
+  auto j = json_of(r);
+  EXPECT_EQ(str(j.at("balance")), "10000.00");
+  EXPECT_EQ(str(j.at("currency")), "USD");
+  EXPECT_EQ(str(j.at("amount")), "10000.00");
+  for (const char* bad : {"0", "0.00", "-5", "abc", "1.001", "1000000000.01", ""}) {
+    EXPECT_EQ(topup(a, bad).error, error_code::bad_request) << bad;
+  }
+  EXPECT_EQ(topup(a, "1", "XYZ").error, error_code::bad_request);
+  EXPECT_EQ(str(json_of(topup(a, "1000000000.00")).at("balance")), "1000010000.00");
+}
+
+TEST_F(CoreOrders, IdempotentReplayAndMismatch) {
+  start(false);
+  const auto a = new_user();
+  auto first = topup(a, "50.00", "USD", "key-1");
+  auto again = topup(a, "50.00", "USD", "key-1");
+  EXPECT_EQ(first.body, again.body);
+  EXPECT_EQ(balance(a, "USD").first, "50.00");
+  auto mismatch = topup(a, "60.00", "USD", "key-1");
+  EXPECT_EQ(mismatch.error, error_code::idem_mismatch);
+  EXPECT_EQ(mismatch.status, 422);
+
+  // A refused order replays its refusal even after the funds arrive.
+  auto req = order(a, "BUY", "LIMIT", "50000.00", "0.01");
+  auto refused = place(req);
+  EXPECT_EQ(refused.status, 422);
+  topup(a, "1000.00");
+  auto replay = place(req);
+  EXPECT_EQ(replay.status, 422);
+  EXPECT_EQ(replay.body, refused.body);
+
+  auto req2 = order(a, "BUY", "LIMIT", "40000.00", "0.01");
+  auto placed = place(req2);
+  ASSERT_EQ(placed.status, 201);
+  auto replayed = place(req2);
+  EXPECT_EQ(replayed.status, 201);
+  EXPECT_EQ(replayed.body, placed.body);
+  auto list = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 50, ""})));
+  EXPECT_EQ(list.at("orders").as_array().size(), 1u);
+  req2.request_hash = "different";
+  EXPECT_EQ(place(req2).error, error_code::idem_mismatch);
+}
+
+TEST_F(CoreOrders, ListOrdersFiltersAndPages) {
+  start(false);
+  const auto a = new_user();
+  topup(a, "100000.00");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(str(json_of(limit(a, "BUY", std::to_string(10000 + i) + ".00", "0.01"))
+                          .at("order_id")));
+  }
+  cancel(a, ids[0]);
+  auto page = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 2, ""})));
+  ASSERT_EQ(page.at("orders").as_array().size(), 2u);
+  EXPECT_EQ(str(page.at("orders").as_array()[0].as_object().at("id")), ids[4]);
+  const std::string cursor = str(page.at("next_cursor"));
+  page = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 2, cursor})));
+  EXPECT_EQ(str(page.at("orders").as_array()[0].as_object().at("id")), ids[2]);
+  page = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 2,
+                                                           str(page.at("next_cursor"))})));
+  EXPECT_EQ(page.at("orders").as_array().size(), 1u);
+  EXPECT_TRUE(page.at("next_cursor").is_null());
+
+  auto open = json_of(sync(core_->list_orders(list_orders_query{a, "open", "", 50, ""})));
+  EXPECT_EQ(open.at("orders").as_array().size(), 4u);
+  auto closed = json_of(sync(core_->list_orders(list_orders_query{a, "closed", "", 50, ""})));
+  ASSERT_EQ(closed.at("orders").as_array().size(), 1u);
+  EXPECT_EQ(str(closed.at("orders").as_array()[0].as_object().at("status")), "CANCELED");
+  EXPECT_EQ(sync(core_->list_orders(list_orders_query{a, "all", "", 501, ""})).error,
+            error_code::bad_request);
+  EXPECT_EQ(sync(core_->list_orders(list_orders_query{a, "weird", "", 5, ""})).error,
+            error_code::bad_request);
+  auto eth = json_of(sync(core_->list_orders(list_orders_query{a, "all", "ETH-USD", 50, ""})));
+  EXPECT_TRUE(eth.at("orders").as_array().empty());
+
+  auto book = json_of(sync(core_->order_book("BTC-USD", 2)));
+  ASSERT_EQ(book.at("bids").as_array().size(), 2u);
+  EXPECT_EQ(str(book.at("bids").as_array()[0].as_array()[0]), "10004.00");
+  EXPECT_EQ(str(book.at("bids").as_array()[0].as_array()[1]), "0.01000000");
+  EXPECT_EQ(sync(core_->order_book("NOPE", 2)).error, error_code::invalid_symbol);
+}
+
+}  // namespace
+}  // namespace mc::tradeledger::test

@@ -1,0 +1,111 @@
+// The engine-thread translator without a database: commands in, batch rows and answers out.
+// Every journal entry balances, rows are deduplicated, outbox seqs are contiguous.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "engine/market_spec.h"
+#include "tradeledger/core/sequencer.h"
+
+namespace mc::tradeledger {
+namespace {
+
+const std::string alice = "aaaaaaaa-0000-4000-8000-000000000001";
+const std::string bob = "bbbbbbbb-0000-4000-8000-000000000002";
+
+topup_request topup(const std::string& user, const std::string& amount, const std::string& cur,
+                    const std::string& key) {
+  return topup_request{user, key, "h-" + key, cur, amount};
+}
+
+place_order_request limit(const std::string& user, const std::string& side,
+                          const std::string& price, const std::string& qty,
+                          const std::string& key) {
+  place_order_request r;
+  r.user_id = user;
+  r.idempotency_key = key;
+  r.request_hash = "h-" + key;
+  r.symbol = "BTC-USD";
+  r.side = side;
+  r.type = "LIMIT";
+  r.price = price;
+  r.qty = qty;
+  return r;
+}
+
+TEST(CoreSequencer, TradeBatchBalancesAndDeduplicates) {
+  sequencer seq(engine::default_config(), false);
+  batch b;
+  seq.begin_batch(b);
+  EXPECT_EQ(seq.topup(topup(alice, "1000.00", "USD", "t1")).status, 200);
+  EXPECT_EQ(seq.topup(topup(bob, "1", "BTC", "t2")).status, 200);
+  EXPECT_EQ(seq.place(limit(alice, "BUY", "50000.00", "0.01", "o1")).status, 201);
+  EXPECT_EQ(seq.place(limit(bob, "SELL", "50000.00", "0.004", "o2")).status, 201);
+  EXPECT_EQ(seq.place(limit(bob, "SELL", "50000.00", "0.006", "o3")).status, 201);
+  seq.end_batch();
+
+  EXPECT_EQ(b.users.size(), 2u);
+  EXPECT_EQ(b.journal.size(), 4u);  // 2 top-ups + 2 trades
+  std::map<std::pair<std::int64_t, std::string>, std::int64_t> per_entry;
+  std::map<std::string, std::int64_t> per_asset;
+  for (const auto& p : b.postings) {
+    per_entry[{p.entry_id, p.asset}] += p.amount;
+    per_asset[p.asset] += p.amount;
+  }
+  for (const auto& [k, sum] : per_entry) EXPECT_EQ(sum, 0) << k.first << " " << k.second;
+  for (const auto& [k, sum] : per_asset) EXPECT_EQ(sum, 0) << k;
+
+  // One row per order (the latest state), per account and per position.
+  ASSERT_EQ(b.orders.size(), 3u);
+  EXPECT_STREQ(b.orders[0].status, "FILLED");
+  EXPECT_EQ(b.orders[0].filled_qty, 1'000'000);
+  EXPECT_EQ(b.orders[0].held, 0);
+  std::map<std::int64_t, int> accounts;
+  for (const auto& a : b.accounts) ++accounts[a.id];
+  for (const auto& [id, n] : accounts) EXPECT_EQ(n, 1) << id;
+  EXPECT_EQ(b.positions.size(), 2u);
+  EXPECT_EQ(b.fills.size(), 4u);
+  EXPECT_EQ(b.idempotency.size(), 5u);
+  for (std::size_t i = 0; i < b.outbox.size(); ++i) {
+    EXPECT_EQ(b.outbox[i].seq, static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(b.outbox[i].payload.rfind("{\"seq\":" + std::to_string(i + 1) + ",", 0), 0u);
+  }
+  EXPECT_TRUE(seq.engine().audit().ok);
+  EXPECT_EQ(seq.open_order_count(), 0u);
+}
+
+TEST(CoreSequencer, ReplayReturnsTheStoredAnswerWithoutApplying) {
+  sequencer seq(engine::default_config(), false);
+  batch b;
+  seq.begin_batch(b);
+  const auto first = seq.topup(topup(alice, "10.00", "USD", "k"));
+  const auto again = seq.topup(topup(alice, "10.00", "USD", "k"));
+  auto other = topup(alice, "11.00", "USD", "k");
+  other.request_hash = "different";
+  const auto mismatch = seq.topup(other);
+  seq.end_batch();
+  EXPECT_EQ(first.body, again.body);
+  EXPECT_EQ(mismatch.error, error_code::idem_mismatch);
+  EXPECT_EQ(b.journal.size(), 1u);
+  EXPECT_EQ(b.idempotency.size(), 1u);
+  EXPECT_EQ(seq.engine().balance(1000, 0).available, 1000);
+}
+
+TEST(CoreSequencer, QuoteTicksAreRoundedSafelyAndSizedToTheLot) {
+  sequencer seq(engine::default_config(), true);
+  auto t = seq.make_tick("BTC-USD", "50000.129", "50000.131", "0.123456789", "5000", false);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->bid_price, 5'000'012);  // rounded down
+  EXPECT_EQ(t->ask_price, 5'000'014);  // rounded up
+  EXPECT_EQ(t->bid_qty, 12'345'000);   // floored to the 0.00001 lot
+  EXPECT_EQ(t->ask_qty, 100'000'000'000);  // clamped to max_qty
+  auto stale = seq.make_tick("BTC-USD", "1.00", "2.00", "1", "1", true);
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->bid_qty, 0);
+  EXPECT_FALSE(seq.make_tick("BTC-USD", "2.00", "1.00", "1", "1", false));  // crossed
+  EXPECT_FALSE(seq.make_tick("XRP-USD", "1.00", "2.00", "1", "1", false));
+  EXPECT_FALSE(seq.make_tick("BTC-USD", "abc", "2.00", "1", "1", false));
+}
+
+}  // namespace
+}  // namespace mc::tradeledger
