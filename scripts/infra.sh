@@ -64,7 +64,8 @@ pg_root() {
 load_ports() { if [ -f "$(state_file)" ]; then . "$(state_file)"; fi; }
 
 pg_running() { [ -f "$PGDATA/postmaster.pid" ] && as_run_user "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
-redis_running() { [ -f "$DIR/redis.pid" ] && kill -0 "$(cat "$DIR/redis.pid")" 2>/dev/null; }
+alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+redis_running() { [ -f "$DIR/redis.pid" ] && alive "$(cat "$DIR/redis.pid")"; }
 
 start_pg() {
   if pg_running; then return 0; fi
@@ -107,7 +108,7 @@ stop_redis() {
   if redis_running; then
     local pid; pid=$(cat "$DIR/redis.pid")
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.05; done
   fi
   rm -f "$DIR/redis.pid"
 }

@@ -20,17 +20,20 @@ BUILD_DIR=${2:-build/release}
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
 mkdir -p "$PID_DIR" "$LOG_DIR"
 
+# A process counts as running unless it is gone or a zombie (orphans may wait to be reaped).
+alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+
 stop_services() {
   local pids=()
   for f in "$PID_DIR"/*.pid; do
     [ -e "$f" ] || continue
     pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; pids+=("$pid"); fi
+    if alive "$pid"; then kill -TERM "$pid" 2>/dev/null || true; pids+=("$pid"); fi
     rm -f "$f"
   done
   for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
   done
 }
 
@@ -67,7 +70,7 @@ set +a
 
 start() {  # name binary
   local name=$1 bin="$BUILD_DIR/src/cmd/$1"
-  if [ -f "$PID_DIR/$name.pid" ] && kill -0 "$(cat "$PID_DIR/$name.pid")" 2>/dev/null; then return 0; fi
+  if [ -f "$PID_DIR/$name.pid" ] && alive "$(cat "$PID_DIR/$name.pid")"; then return 0; fi
   if [ "$mode" = foreground ]; then
     "$bin" > >(sed -u "s/^/[$name] /") 2>&1 &
     echo $! > "$PID_DIR/$name.pid"
@@ -100,7 +103,7 @@ if [ "$mode" = foreground ]; then
   # Stay up while every service runs; if one dies (or `make down` stopped them), stop the rest.
   while true; do
     for f in "$PID_DIR"/*.pid; do
-      if [ ! -e "$f" ] || ! kill -0 "$(cat "$f")" 2>/dev/null; then
+      if [ ! -e "$f" ] || ! alive "$(cat "$f")"; then
         echo "run.sh: a service exited; stopping everything" >&2
         stop_all; exit 1
       fi

@@ -1,0 +1,71 @@
+// monolith: gateway, quotes and the TradeLedger core in one process on GATEWAY_PORT — the
+// rollback target and the latency reference. The same modules as the split system; only the
+// wiring differs: the ledger is called in-process instead of over HTTP.
+#include <chrono>
+#include <memory>
+
+#include "common/config/env_reader.h"
+#include "common/http/health.h"
+#include "common/http/server.h"
+#include "common/log/log.h"
+#include "gateway/gateway_service.h"
+#include "quotes/quotes_service.h"
+#include "tradeledger/core/ledger_core.h"
+#include "tradeledger/service/tradeledger_service.h"
+
+namespace net = boost::asio;
+
+int main() {
+  mc::log::init("monolith");
+  const mc::config::env_reader env;
+  const auto gateway_config = mc::config::load_or_exit([&] { return mc::gateway::load_gateway_config(env); });
+  const auto quotes_config = mc::config::load_or_exit([&] { return mc::quotes::load_config(env); });
+  const auto ledger_config =
+      mc::config::load_or_exit([&] { return mc::tradeledger::load_service_config(env); });
+  mc::log::level lvl = mc::log::level::info;
+  mc::log::parse_level(gateway_config.log_level, lvl);
+  mc::log::init("monolith", lvl);
+
+  net::io_context ioc;
+  int rc = 1;
+  try {
+    mc::gateway::gateway_app gateway(gateway_config);
+    mc::tradeledger::ledger_core ledger(mc::tradeledger::make_core_config(ledger_config));
+    ledger.start();  // migrate, recover and audit before anything is served
+    mc::quotes::quotes_service quotes(quotes_config, ioc);
+
+    mc::http::router router;
+    gateway.add_routes(router);
+    quotes.add_routes(router);
+    mc::http::add_health_routes(
+        router,
+        [&]() -> net::awaitable<bool> {
+          bool gateway_ok = co_await gateway.ready();
+          bool quotes_ok = co_await quotes.ready();
+          co_return gateway_ok && quotes_ok;
+        },
+        "monolith");
+    mc::http::server_options opts;
+    opts.service = "monolith";
+    opts.bind_address = gateway_config.bind_address;
+    opts.port = gateway_config.port;
+    mc::http::server server(ioc, opts, router);
+    mc::log::info("monolith listening", {{"port", std::to_string(server.port())}});
+    quotes.start();
+    rc = mc::http::run_until_signal(
+        ioc, server, static_cast<unsigned>(gateway_config.http_threads),
+        [&]() -> net::awaitable<void> {
+          quotes.stop();
+          ledger.stop();  // commits the last batch and flushes the outbox
+          co_return;
+        });
+    // Let the feed's coroutines observe the cancellation before the services go away.
+    ioc.restart();
+    ioc.run_for(std::chrono::milliseconds{200});
+  } catch (const std::exception& e) {
+    mc::log::error("monolith failed to start", {{"error", e.what()}});
+    return 1;
+  }
+  mc::log::info("monolith stopped");
+  return rc;
+}
