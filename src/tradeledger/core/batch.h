@@ -124,6 +124,9 @@ struct batch {
   std::vector<market_row> markets;
   std::vector<std::shared_ptr<const book_snapshot>> books;
   std::vector<command_result> results;  // one per command, in queue order
+  // Order ids at or above this were created by this batch (plain INSERT); rows below it exist
+  // already and are UPDATEd. Set by sequencer::begin_batch from the engine's order counter.
+  std::int64_t first_new_order_id = 0;
 
   bool has_rows() const {
     return !users.empty() || !accounts.empty() || !journal.empty() || !orders.empty() ||

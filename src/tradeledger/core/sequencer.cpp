@@ -205,6 +205,7 @@ std::string& sequencer::outbox(std::string channel) {
 
 void sequencer::begin_batch(batch& out) {
   out_ = &out;
+  out.first_new_order_id = static_cast<std::int64_t>(engine_.next_order_id());
   account_index_.clear();
   order_index_.clear();
   position_index_.clear();
