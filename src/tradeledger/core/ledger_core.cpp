@@ -3,6 +3,8 @@
 // of uncommitted work are never told it succeeded, and a restart recovers committed state.
 #include "tradeledger/core/ledger_core.h"
 
+#include <pqxx/pqxx>
+
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -48,7 +50,10 @@ ledger_core::ledger_core(core_config config)
       commands_total_(metrics::default_registry().counter("tradeledger_commands_total",
                                                           "Commands applied by the engine")),
       rejected_busy_total_(metrics::default_registry().counter(
-          "tradeledger_commands_refused_total", "Commands refused: queue full or stopping")) {
+          "tradeledger_commands_refused_total", "Commands refused: queue full or stopping")),
+      persist_retries_total_(metrics::default_registry().counter(
+          "tradeledger_persist_retries_total",
+          "Batches written again after the database connection broke before COMMIT")) {
   if (config_.batch_max == 0 || config_.queue_max == 0) {
     throw std::invalid_argument("tradeledger: batch_max and queue_max must be positive");
   }
@@ -192,15 +197,7 @@ void ledger_core::persister_loop() {
     }
     persist_cv_.notify_all();
     const auto t0 = std::chrono::steady_clock::now();
-    try {
-      persister_->write(job->rows);
-    } catch (const std::exception& e) {
-      // Fail-stop: the batch's callers must not hear success, and the in-memory state is now
-      // ahead of the database. Restart rebuilds everything from the last commit.
-      log::error("tradeledger batch commit failed; stopping the process",
-                 {{"error", e.what()}, {"commands", std::to_string(job->done.size())}});
-      std::_Exit(EXIT_FAILURE);
-    }
+    write_until_committed(*job);
     commit_seconds_.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     publish_committed(job->rows);
@@ -209,6 +206,44 @@ void ledger_core::persister_loop() {
     }
     if (relay_ && !job->rows.outbox.empty()) relay_->notify();
   }
+}
+
+// Writes one batch, waiting out a lost database connection. A connection that broke before
+// COMMIT was sent leaves nothing of the transaction behind, so the same batch is written
+// again on a new connection (its callers simply wait; the engine stalls once
+// batches_in_flight_max is reached). Anything else — an in-doubt COMMIT, a constraint
+// violation — means the database may disagree with memory: fail-stop, and restart recovers.
+void ledger_core::write_until_committed(const batch_job& job) {
+  auto backoff = std::chrono::milliseconds{persist_retry_initial_ms};
+  for (;;) {
+    try {
+      if (!persister_) persister_ = std::make_unique<persister>(config_.postgres_url);
+      persister_->write(job.rows);
+      return;
+    } catch (const pqxx::in_doubt_error& e) {
+      fail_stop("commit outcome unknown", e.what(), job.done.size());
+    } catch (const std::exception& e) {
+      // A statement error on a healthy connection is a bug or a constraint: never retry it.
+      // A lost connection (before COMMIT, which would have been in doubt) committed nothing.
+      const bool lost = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
+                        !persister_ || !persister_->connected();
+      if (!lost) fail_stop("batch commit failed", e.what(), job.done.size());
+      persister_.reset();
+      persist_retries_total_.inc();
+      log::warn("tradeledger database connection lost; retrying the batch",
+                {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds{persist_retry_max_ms});
+  }
+}
+
+void ledger_core::fail_stop(std::string_view what, std::string_view error, std::size_t commands) {
+  // The batch's callers must not hear success, and the in-memory state is ahead of the
+  // database. Restart rebuilds everything from the last commit.
+  log::error(std::string("tradeledger ") + std::string(what) + "; stopping the process",
+             {{"error", std::string(error)}, {"commands", std::to_string(commands)}});
+  std::_Exit(EXIT_FAILURE);
 }
 
 void ledger_core::publish_committed(const batch& b) {

@@ -77,6 +77,14 @@ class ledger_core final : public ledger {
   void engine_loop();
   void persister_loop();
   void publish_committed(const batch& b);  // books and marks, after the commit
+  void write_until_committed(const batch_job& job);
+  [[noreturn]] static void fail_stop(std::string_view what, std::string_view error,
+                                     std::size_t commands);
+
+  // Backoff while the database is unreachable (a batch is retried only when its
+  // connection broke before COMMIT was sent).
+  static constexpr int persist_retry_initial_ms = 50;
+  static constexpr int persist_retry_max_ms = 2000;
 
   core_config config_;
   sequencer seq_;  // engine-thread state; touched by start() before the threads run
@@ -108,6 +116,7 @@ class ledger_core final : public ledger {
   metrics::gauge& queue_depth_;
   metrics::counter& commands_total_;
   metrics::counter& rejected_busy_total_;
+  metrics::counter& persist_retries_total_;
 };
 
 }  // namespace mc::tradeledger

@@ -25,6 +25,9 @@ class persister {
   // batch is in the database (the caller fail-stops).
   void write(const batch& b);
 
+  // False once the connection is lost (server gone, shut down or unreachable).
+  bool connected() const { return conn_ && conn_->is_open(); }
+
  private:
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<persist_timing> timing_;  // MC_TL_PERSIST_TIMING=1: per-statement timing
