@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
 
-.PHONY: bootstrap build build-debug run up down test bench format clean
+.PHONY: bootstrap build build-debug run up down test bench format format-check clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -39,7 +39,10 @@ bench: bootstrap
 	@scripts/bench.sh $(RELEASE_DIR)
 
 format:
-	@find src tests bench -name '*.h' -o -name '*.cpp' | xargs clang-format -i
+	@find src tests bench \( -name '*.h' -o -name '*.cpp' \) | xargs clang-format -i
+
+format-check:
+	@find src tests bench \( -name '*.h' -o -name '*.cpp' \) | xargs clang-format --dry-run --Werror
 
 clean:
 	@rm -rf build

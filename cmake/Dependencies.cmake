@@ -16,7 +16,7 @@ if(MC_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
 
-# Boost.Asio settings: no deprecated APIs, coroutines on, header-only Boost.System usage.
+# Boost.Asio without deprecated APIs (Beast 1.81 uses std::string_view by default).
 add_library(mc_boost INTERFACE)
 target_link_libraries(mc_boost INTERFACE Boost::json Boost::url Boost::system Threads::Threads)
-target_compile_definitions(mc_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_compile_definitions(mc_boost INTERFACE BOOST_ASIO_NO_DEPRECATED)

@@ -58,7 +58,8 @@ class live_set {
           const auto o = pending_.find(u.order);
           if (o != pending_.end()) add(o->second);
         }
-        if (auto it = index_.find(u.order); it != index_.end()) orders_[it->second].leaves = u.leaves;
+        if (auto it = index_.find(u.order); it != index_.end())
+          orders_[it->second].leaves = u.leaves;
       } else if (e.type == event_type::order_accepted) {
         const auto& a = e.accepted;
         pending_[a.order] = live_order{a.order, a.user, a.side, a.price, a.qty};
@@ -96,8 +97,8 @@ class live_set {
 };
 
 struct workload {
-  matching_engine warm{make_config()};   // funded users and ~1,000 resting orders
-  std::vector<command> commands;          // the measured commands, valid against `warm`
+  matching_engine warm{make_config()};  // funded users and ~1,000 resting orders
+  std::vector<command> commands;        // the measured commands, valid against `warm`
 
   static engine_config make_config() {
     engine_config c = default_config();
@@ -143,15 +144,30 @@ const workload& shared_workload() {
       const bool need_fewer = live.size() > resting_target * 11 / 10;
       if ((roll < 9 && !need_fewer) || (roll >= 9 && roll < 18 && need_more)) {
         const side s = rng() % 2 ? side::buy : side::sell;
-        c = place_order{++seq, 1'000u + rng() % users, 0, btc_usd, s, order_type::limit,
-                        time_in_force::gtc, false, passive_price(rng, s),
+        c = place_order{++seq,
+                        1'000u + rng() % users,
+                        0,
+                        btc_usd,
+                        s,
+                        order_type::limit,
+                        time_in_force::gtc,
+                        false,
+                        passive_price(rng, s),
                         lot * static_cast<qty_t>(1 + rng() % 100)};
       } else if (roll < 12) {
         // IOC taking liquidity a few ticks through the touch.
         const side s = rng() % 2 ? side::buy : side::sell;
         const price_t p = s == side::buy ? mid + 20 : mid - 20;
-        c = place_order{++seq, 1'000u + rng() % users, 0, btc_usd, s, order_type::limit,
-                        time_in_force::ioc, false, p, lot * static_cast<qty_t>(1 + rng() % 50)};
+        c = place_order{++seq,
+                        1'000u + rng() % users,
+                        0,
+                        btc_usd,
+                        s,
+                        order_type::limit,
+                        time_in_force::ioc,
+                        false,
+                        p,
+                        lot * static_cast<qty_t>(1 + rng() % 50)};
       } else if (roll < 18) {
         const live_order& o = live.pick(rng);
         c = cancel_order{++seq, o.user, o.id};
@@ -252,7 +268,8 @@ void BM_exchange_core_mix_latency_at_1M_per_s(benchmark::State& state) {
     // descheduled and the queueing percentiles measure the machine, not the engine.
     on_cpu_share = static_cast<double>(thread_cpu_ns() - cpu_begin) /
                    static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                           clock::now() - wall_begin).count());
+                                           clock::now() - wall_begin)
+                                           .count());
     benchmark::DoNotOptimize(ev.data());
   }
   std::sort(latency_ns.begin(), latency_ns.end());

@@ -70,17 +70,28 @@ options parse_args(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--postgres-url") o.postgres_url = next();
-    else if (a == "--redis-url") o.redis_url = next();
-    else if (a == "--out") o.out = next();
-    else if (a == "--connections") o.connections = std::stoi(next());
-    else if (a == "--client-threads") o.client_threads = std::stoi(next());
-    else if (a == "--server-threads") o.server_threads = std::stoi(next());
-    else if (a == "--users") o.users = std::stoi(next());
-    else if (a == "--warmup-s") o.warmup_s = std::stod(next());
-    else if (a == "--duration-s") o.duration_s = std::stod(next());
-    else if (a == "--rate") o.rate = std::stod(next());
-    else if (a == "--inproc-in-flight") o.inproc_in_flight = std::stoi(next());
+    if (a == "--postgres-url")
+      o.postgres_url = next();
+    else if (a == "--redis-url")
+      o.redis_url = next();
+    else if (a == "--out")
+      o.out = next();
+    else if (a == "--connections")
+      o.connections = std::stoi(next());
+    else if (a == "--client-threads")
+      o.client_threads = std::stoi(next());
+    else if (a == "--server-threads")
+      o.server_threads = std::stoi(next());
+    else if (a == "--users")
+      o.users = std::stoi(next());
+    else if (a == "--warmup-s")
+      o.warmup_s = std::stod(next());
+    else if (a == "--duration-s")
+      o.duration_s = std::stod(next());
+    else if (a == "--rate")
+      o.rate = std::stod(next());
+    else if (a == "--inproc-in-flight")
+      o.inproc_in_flight = std::stoi(next());
     else {
       std::cerr << "usage: tradeledger_bench --postgres-url URL --redis-url URL [--out FILE]\n"
                    "  [--connections 64] [--client-threads 1] [--server-threads 2] [--users 64]\n"
@@ -97,8 +108,9 @@ options parse_args(int argc, char** argv) {
 
 // CREATE DATABASE next to the admin URL's database; returns the new database's URL.
 std::string create_database(const std::string& admin_url) {
-  const std::string name = "tl_bench_" + std::to_string(::getpid()) + "_" +
-                           std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000);
+  const std::string name =
+      "tl_bench_" + std::to_string(::getpid()) + "_" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000);
   {
     pqxx::connection c(admin_url);
     pqxx::nontransaction tx(c);
@@ -138,9 +150,12 @@ struct counters {
 };
 
 void count(counters& c, const mc::http::client_result& r) {
-  if (r.ok && r.status == 201) ++c.ok;
-  else if (r.ok && r.status < 500) ++c.refused;
-  else ++c.failed;
+  if (r.ok && r.status == 201)
+    ++c.ok;
+  else if (r.ok && r.status < 500)
+    ++c.refused;
+  else
+    ++c.failed;
 }
 
 mc::http::header_list headers(tl::service_token_minter& minter, std::string key) {
@@ -162,18 +177,22 @@ double closed_loop(const options& opt, std::uint16_t port, order_flow& flow,
                    tl::service_token_minter& minter, double seconds, counters& c) {
   net::io_context ioc(opt.client_threads);
   const auto start = clock_type::now();
-  const auto end = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
+  const auto end = start + std::chrono::duration_cast<clock_type::duration>(
+                               std::chrono::duration<double>(seconds));
   for (int i = 0; i < opt.connections; ++i) {
-    net::co_spawn(ioc, [&, i]() -> net::awaitable<void> {
-      mc::http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", port);
-      std::mt19937_64 r(static_cast<std::uint64_t>(i) * 0x9e3779b97f4a7c15ULL + 1);
-      while (clock_type::now() < end) {
-        auto o = flow.next(r);
-        auto res = co_await pool.request("POST", "/orders", headers(minter, o.key),
-                                         order_flow::body(o), request_deadline);
-        count(c, res);
-      }
-    }, net::detached);
+    net::co_spawn(
+        ioc,
+        [&, i]() -> net::awaitable<void> {
+          mc::http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", port);
+          std::mt19937_64 r(static_cast<std::uint64_t>(i) * 0x9e3779b97f4a7c15ULL + 1);
+          while (clock_type::now() < end) {
+            auto o = flow.next(r);
+            auto res = co_await pool.request("POST", "/orders", headers(minter, o.key),
+                                             order_flow::body(o), request_deadline);
+            count(c, res);
+          }
+        },
+        net::detached);
   }
   run_clients(ioc, opt.client_threads);
   return std::chrono::duration<double>(clock_type::now() - start).count();
@@ -194,7 +213,8 @@ double percentile(std::vector<double>& v, double p) {
 // (b) Open loop: requests are due at start + i/rate whether or not earlier ones returned;
 // latency counts from the due time. Connections come from a keep-alive pool that grows as needed.
 latency_result open_loop(const options& opt, std::uint16_t port, order_flow& flow,
-                         tl::service_token_minter& minter, double rate, double seconds, counters& c) {
+                         tl::service_token_minter& minter, double rate, double seconds,
+                         counters& c) {
   net::io_context ioc(1);
   std::vector<double> latencies_ms;
   std::mutex mutex;
@@ -203,34 +223,43 @@ latency_result open_loop(const options& opt, std::uint16_t port, order_flow& flo
   copts.max_idle_connections = 1024;
   auto pool = std::make_shared<mc::http::client_pool>(ioc.get_executor(), "127.0.0.1", port, copts);
   const auto start = clock_type::now() + std::chrono::milliseconds(50);
-  net::co_spawn(ioc, [&]() -> net::awaitable<void> {
-    net::steady_timer timer(co_await net::this_coro::executor);
-    std::mt19937_64 r(7);
-    for (std::uint64_t i = 0; i < total; ++i) {
-      const auto due = start + std::chrono::duration_cast<clock_type::duration>(
-                                   std::chrono::duration<double>(static_cast<double>(i) / rate));
-      if (due > clock_type::now()) {
-        timer.expires_at(due);
-        co_await timer.async_wait(net::use_awaitable);
-      }
-      auto o = flow.next(r);
-      net::co_spawn(ioc, [&, pool, due, o = std::move(o)]() -> net::awaitable<void> {
-        auto res = co_await pool->request("POST", "/orders", headers(minter, o.key),
-                                          order_flow::body(o), request_deadline);
-        const double ms = std::chrono::duration<double, std::milli>(clock_type::now() - due).count();
-        count(c, res);
-        std::lock_guard lock(mutex);
-        latencies_ms.push_back(ms);
-      }, net::detached);
-    }
-  }, net::detached);
+  net::co_spawn(
+      ioc,
+      [&]() -> net::awaitable<void> {
+        net::steady_timer timer(co_await net::this_coro::executor);
+        std::mt19937_64 r(7);
+        for (std::uint64_t i = 0; i < total; ++i) {
+          const auto due =
+              start + std::chrono::duration_cast<clock_type::duration>(
+                          std::chrono::duration<double>(static_cast<double>(i) / rate));
+          if (due > clock_type::now()) {
+            timer.expires_at(due);
+            co_await timer.async_wait(net::use_awaitable);
+          }
+          auto o = flow.next(r);
+          net::co_spawn(
+              ioc,
+              [&, pool, due, o = std::move(o)]() -> net::awaitable<void> {
+                auto res = co_await pool->request("POST", "/orders", headers(minter, o.key),
+                                                  order_flow::body(o), request_deadline);
+                const double ms =
+                    std::chrono::duration<double, std::milli>(clock_type::now() - due).count();
+                count(c, res);
+                std::lock_guard lock(mutex);
+                latencies_ms.push_back(ms);
+              },
+              net::detached);
+        }
+      },
+      net::detached);
   run_clients(ioc, 1);
   const double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
   latency_result out;
   out.achieved_per_s = static_cast<double>(c.ok.load()) / elapsed;
   out.p50_ms = percentile(latencies_ms, 0.50);
   out.p99_ms = percentile(latencies_ms, 0.99);
-  out.max_ms = latencies_ms.empty() ? 0 : *std::max_element(latencies_ms.begin(), latencies_ms.end());
+  out.max_ms =
+      latencies_ms.empty() ? 0 : *std::max_element(latencies_ms.begin(), latencies_ms.end());
   return out;
 }
 
@@ -239,28 +268,36 @@ double in_process(const options& opt, tl::ledger& ledger, order_flow& flow, doub
                   counters& c) {
   net::io_context ioc(1);
   const auto start = clock_type::now();
-  const auto end = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
+  const auto end = start + std::chrono::duration_cast<clock_type::duration>(
+                               std::chrono::duration<double>(seconds));
   for (int i = 0; i < opt.inproc_in_flight; ++i) {
-    net::co_spawn(ioc, [&, i]() -> net::awaitable<void> {
-      std::mt19937_64 r(static_cast<std::uint64_t>(i) + 1000);
-      while (clock_type::now() < end) {
-        auto o = flow.next(r);
-        tl::place_order_request req;
-        req.user_id = o.user;
-        req.idempotency_key = o.key;
-        req.request_hash = tl::sha256_hex(order_flow::body(o));
-        req.symbol = "BTC-USD";
-        req.side = o.side;
-        req.type = "LIMIT";
-        req.time_in_force = "GTC";
-        req.price = o.price;
-        req.qty = o.qty;
-        tl::command_result res = co_await ledger.place_order(std::move(req));
-        if (res.error == tl::error_code::none) ++c.ok;
-        else if (res.error == tl::error_code::unavailable || res.error == tl::error_code::internal) ++c.failed;
-        else ++c.refused;
-      }
-    }, net::detached);
+    net::co_spawn(
+        ioc,
+        [&, i]() -> net::awaitable<void> {
+          std::mt19937_64 r(static_cast<std::uint64_t>(i) + 1000);
+          while (clock_type::now() < end) {
+            auto o = flow.next(r);
+            tl::place_order_request req;
+            req.user_id = o.user;
+            req.idempotency_key = o.key;
+            req.request_hash = tl::sha256_hex(order_flow::body(o));
+            req.symbol = "BTC-USD";
+            req.side = o.side;
+            req.type = "LIMIT";
+            req.time_in_force = "GTC";
+            req.price = o.price;
+            req.qty = o.qty;
+            tl::command_result res = co_await ledger.place_order(std::move(req));
+            if (res.error == tl::error_code::none)
+              ++c.ok;
+            else if (res.error == tl::error_code::unavailable ||
+                     res.error == tl::error_code::internal)
+              ++c.failed;
+            else
+              ++c.refused;
+          }
+        },
+        net::detached);
   }
   ioc.run();
   return std::chrono::duration<double>(clock_type::now() - start).count();
@@ -284,7 +321,8 @@ void print_core_stats(const char* phase, const core_stats& a, const core_stats& 
   const auto n = b.batches - a.batches;
   if (n == 0) return;
   std::printf("    core during %s: %llu batches, %.1f commands/batch, %.2f ms/commit\n", phase,
-              static_cast<unsigned long long>(n), (b.commands - a.commands) / static_cast<double>(n),
+              static_cast<unsigned long long>(n),
+              (b.commands - a.commands) / static_cast<double>(n),
               1000.0 * (b.commit_s - a.commit_s) / static_cast<double>(n));
 }
 
@@ -310,7 +348,8 @@ int main(int argc, char** argv) {
   tl::tradeledger_service service(cfg, server_ioc);
   service.start();
   std::vector<std::thread> server_threads;
-  for (int i = 0; i < opt.server_threads; ++i) server_threads.emplace_back([&] { server_ioc.run(); });
+  for (int i = 0; i < opt.server_threads; ++i)
+    server_threads.emplace_back([&] { server_ioc.run(); });
   const std::uint16_t port = service.port();
   tl::service_token_minter minter(std::string(bench_secret), "bench");
 
@@ -324,8 +363,9 @@ int main(int argc, char** argv) {
     for (const auto& [currency, amount] : funds) {
       const std::string body = "{\"user_id\":\"" + u + "\",\"amount\":\"" + amount +
                                "\",\"currency\":\"" + currency + "\"}";
-      auto r = mc::http::request_blocking("127.0.0.1", port, "POST", "/topups",
-                                          headers(minter, "fund-" + std::string(currency) + "-" + u), body);
+      auto r = mc::http::request_blocking(
+          "127.0.0.1", port, "POST", "/topups",
+          headers(minter, "fund-" + std::string(currency) + "-" + u), body);
       if (!r.ok || r.status != 200) {
         std::cerr << "funding failed: " << r.status << " " << r.body << r.error << "\n";
         return 1;
@@ -333,8 +373,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::printf("tradeledger_bench: %d connections, %d client thread(s), %d server thread(s), %d users\n",
-              opt.connections, opt.client_threads, opt.server_threads, opt.users);
+  std::printf(
+      "tradeledger_bench: %d connections, %d client thread(s), %d server thread(s), %d users\n",
+      opt.connections, opt.client_threads, opt.server_threads, opt.users);
   counters warm;
   closed_loop(opt, port, flow, minter, opt.warmup_s, warm);
 
@@ -352,9 +393,10 @@ int main(int argc, char** argv) {
   const double rate = opt.rate > 0 ? opt.rate : std::max(100.0, orders_per_sec * 0.5);
   counters lat_c;
   const latency_result lat = open_loop(opt, port, flow, minter, rate, opt.duration_s, lat_c);
-  std::printf("(b) open loop at %.0f/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%llu ok, %llu failed)\n",
-              rate, lat.p50_ms, lat.p99_ms, lat.max_ms, static_cast<unsigned long long>(lat_c.ok.load()),
-              static_cast<unsigned long long>(lat_c.failed.load()));
+  std::printf(
+      "(b) open loop at %.0f/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%llu ok, %llu failed)\n",
+      rate, lat.p50_ms, lat.p99_ms, lat.max_ms, static_cast<unsigned long long>(lat_c.ok.load()),
+      static_cast<unsigned long long>(lat_c.failed.load()));
 
   const core_stats s2 = read_core_stats();
   print_core_stats("(b)", s1, s2);

@@ -1,4 +1,6 @@
 // gateway: the public REST + WebSocket API.
 #include "gateway/gateway_service.h"
 
-int main() { return mc::gateway::main_from_env(); }
+int main() {
+  return mc::gateway::main_from_env();
+}

@@ -18,7 +18,8 @@ namespace net = boost::asio;
 int main() {
   mc::log::init("monolith");
   const mc::config::env_reader env;
-  const auto gateway_config = mc::config::load_or_exit([&] { return mc::gateway::load_gateway_config(env); });
+  const auto gateway_config =
+      mc::config::load_or_exit([&] { return mc::gateway::load_gateway_config(env); });
   const auto quotes_config = mc::config::load_or_exit([&] { return mc::quotes::load_config(env); });
   const auto ledger_config =
       mc::config::load_or_exit([&] { return mc::tradeledger::load_service_config(env); });
@@ -42,7 +43,7 @@ int main() {
         [&]() -> net::awaitable<bool> {
           bool gateway_ok = co_await gateway.ready();
           bool quotes_ok = co_await quotes.ready();
-          co_return gateway_ok && quotes_ok;
+          co_return gateway_ok&& quotes_ok;
         },
         "monolith");
     mc::http::server_options opts;

@@ -15,7 +15,7 @@ class divisibility {
     const std::uint64_t ud = static_cast<std::uint64_t>(d);  // d > 0 (validate())
     shift_ = std::countr_zero(ud);
     const std::uint64_t odd = ud >> shift_;
-    std::uint64_t inv = odd;  // correct to 3 bits: odd * odd == 1 (mod 8)
+    std::uint64_t inv = odd;                           // correct to 3 bits: odd * odd == 1 (mod 8)
     for (int i = 0; i < 5; ++i) inv *= 2 - odd * inv;  // Newton: 6, 12, 24, 48, 96 bits
     inverse_ = inv;
     limit_ = UINT64_MAX / ud;

@@ -28,7 +28,7 @@ account_balance matching_engine::balance(user_id user, asset_id asset) const {
 }
 
 order_snapshot matching_engine::snapshot(const order_node& n) const {
-  return order_snapshot{n.id,    n.user,   n.symbol, n.side,     n.post_only,
+  return order_snapshot{n.id,    n.user,   n.symbol, n.side, n.post_only,
                         n.price, n.leaves, n.filled, n.hold, n.fee_units};
 }
 

@@ -25,9 +25,9 @@ struct order_accepted_event {
   order_type type;
   time_in_force tif;  // effective: market orders report ioc or fok
   bool post_only;
-  price_t price;      // limit price; for market orders the protection-band price
+  price_t price;  // limit price; for market orders the protection-band price
   qty_t qty;
-  amount_t hold;      // amount moved from available to held (quote for buys, base for sells)
+  amount_t hold;  // amount moved from available to held (quote for buys, base for sells)
 };
 
 struct order_rejected_event {
@@ -56,7 +56,7 @@ struct order_updated_event {
   end_reason reason;  // why it ended early (canceled), else none
   qty_t leaves;
   qty_t filled;
-  amount_t hold;      // still held for this order after the change
+  amount_t hold;  // still held for this order after the change
 };
 
 struct trade_event {

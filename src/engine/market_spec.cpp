@@ -8,11 +8,11 @@ engine_config default_config() {
   c.assets = {{"USD", 2}, {"BTC", 8}, {"ETH", 8}};
   // BTC-USD: price in cents per BTC; qty in satoshi, step 0.00001 BTC, max 1000 BTC,
   // price up to $10,000,000.00.
-  c.markets.push_back(market_spec{"BTC-USD", 1, 0, 1, 1'000, 1'000, 100'000'000'000,
-                                  1'000'000'000, 500, 10, 20});
+  c.markets.push_back(
+      market_spec{"BTC-USD", 1, 0, 1, 1'000, 1'000, 100'000'000'000, 1'000'000'000, 500, 10, 20});
   // ETH-USD: step 0.0001 ETH, max 10,000 ETH, price up to $1,000,000.00.
-  c.markets.push_back(market_spec{"ETH-USD", 2, 0, 1, 10'000, 10'000, 1'000'000'000'000,
-                                  100'000'000, 500, 10, 20});
+  c.markets.push_back(
+      market_spec{"ETH-USD", 2, 0, 1, 10'000, 10'000, 1'000'000'000'000, 100'000'000, 500, 10, 20});
   return c;
 }
 

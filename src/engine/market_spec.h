@@ -23,15 +23,15 @@ struct asset_spec {
 };
 
 struct market_spec {
-  std::string name;      // "BTC-USD"
-  asset_id base = 0;     // index into engine_config::assets
+  std::string name;   // "BTC-USD"
+  asset_id base = 0;  // index into engine_config::assets
   asset_id quote = 0;
   price_t price_tick = 1;  // quote minor units per whole base unit
   qty_t lot = 1;           // qty step, base minor units
   qty_t min_qty = 1;
   qty_t max_qty = 1;
   price_t max_price = 1;
-  int band_bps = 500;      // market-order protection band around the reference price
+  int band_bps = 500;  // market-order protection band around the reference price
   int maker_fee_bps = 10;
   int taker_fee_bps = 20;
 };
@@ -42,8 +42,8 @@ struct engine_config {
   user_id house_user = 1;  // house liquidity provider; may go negative, pays no fees
   user_id fee_user = 2;    // receives all fees
   amount_t max_balance = 1'000'000'000'000'000'000;  // top-ups beyond this are rejected
-  std::size_t order_capacity = 1 << 16;    // preallocated order nodes (grows if exceeded)
-  std::size_t account_capacity = 1 << 12;  // preallocated accounts (grows if exceeded)
+  std::size_t order_capacity = 1 << 16;              // preallocated order nodes (grows if exceeded)
+  std::size_t account_capacity = 1 << 12;            // preallocated accounts (grows if exceeded)
 };
 
 // USD (2), BTC (8), ETH (8); BTC-USD and ETH-USD with 1-cent ticks.

@@ -43,10 +43,12 @@ matching_engine::matching_engine(engine_config config)
 }
 
 void matching_engine::apply(const command& cmd, std::vector<event>& out) {
-  std::visit([&](const auto& c) {
-    seq_ = c.seq;
-    on(c, out);
-  }, cmd);
+  std::visit(
+      [&](const auto& c) {
+        seq_ = c.seq;
+        on(c, out);
+      },
+      cmd);
 }
 
 // ---- validation helpers ----
@@ -70,7 +72,7 @@ reject_reason matching_engine::check_qty(symbol_id symbol, qty_t qty) const {
 int matching_engine::max_fee_bps(const market_spec& m, const account& a, bool post_only,
                                  time_in_force tif) const {
   if (a.fee_exempt) return 0;
-  if (post_only) return m.maker_fee_bps;            // can only ever be the maker
+  if (post_only) return m.maker_fee_bps;                  // can only ever be the maker
   if (tif != time_in_force::gtc) return m.taker_fee_bps;  // never rests, always the taker
   return std::max(m.maker_fee_bps, m.taker_fee_bps);
 }
@@ -127,7 +129,7 @@ void matching_engine::emit_balance(std::uint32_t acc, asset_id asset, amount_t a
 void matching_engine::emit_update(const order_node& n, order_status status, end_reason reason,
                                   std::vector<event>& out) {
   out.emplace_back(seq_, order_updated_event{n.id, n.user, n.symbol, status, reason, n.leaves,
-                                              n.filled, n.hold});
+                                             n.filled, n.hold});
 }
 
 // ---- order lifecycle ----
@@ -314,7 +316,7 @@ void matching_engine::execute_place(const place_order& c, order_id id, price_t p
   if (id >= next_order_id_) next_order_id_ = id + 1;
 
   out.emplace_back(seq_, order_accepted_event{id, t.user, c.symbol, c.side, c.type, tif,
-                                               c.post_only, price, c.qty, hold});
+                                              c.post_only, price, c.qty, hold});
   const asset_id asset = hold_asset(t);
   account& a = accounts_[acc];
   a.available[asset] -= hold;
@@ -423,8 +425,8 @@ void matching_engine::on(const replace_order& c, std::vector<event>& out) {
   const amount_t new_hold =
       required_hold(n.side, n.symbol, c.new_price, c.new_qty, n.fee_units, n.max_fee_bps);
   auto emit_replaced = [&](price_t old_price, qty_t old_leaves, bool kept) {
-    out.emplace_back(seq_, order_replaced_event{n.id, n.user, old_price, n.price, old_leaves,
-                                                n.leaves, kept});
+    out.emplace_back(
+        seq_, order_replaced_event{n.id, n.user, old_price, n.price, old_leaves, n.leaves, kept});
   };
 
   if (c.new_price == n.price && c.new_qty <= n.leaves) {
@@ -485,9 +487,7 @@ void matching_engine::on(const top_up& c, std::vector<event>& out) {
 }
 
 void matching_engine::on(const quote_tick& c, std::vector<event>& out) {
-  auto reject = [&](reject_reason r) {
-    emit_reject(c.seq, command_kind::quote, r, 0, 0, out);
-  };
+  auto reject = [&](reject_reason r) { emit_reject(c.seq, command_kind::quote, r, 0, 0, out); };
   if (c.symbol >= symbols_.size()) return reject(reject_reason::unknown_symbol);
   const market_spec& m = config_.markets[c.symbol];
   if (check_price(c.symbol, c.bid_price) != reject_reason::none ||

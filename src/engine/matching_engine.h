@@ -121,8 +121,7 @@ class matching_engine {
   amount_t required_hold(side s, symbol_id symbol, price_t price, qty_t leaves,
                          std::int64_t fee_units, int max_fee_bps) const;
   asset_id hold_asset(const order_node& n) const;
-  int max_fee_bps(const market_spec& m, const account& a, bool post_only,
-                  time_in_force tif) const;
+  int max_fee_bps(const market_spec& m, const account& a, bool post_only, time_in_force tif) const;
   order_snapshot snapshot(const order_node& n) const;
 
   void emit_reject(std::uint64_t seq, command_kind kind, reject_reason reason, order_id id,

@@ -14,7 +14,8 @@ inline amount_t notional(price_t price, qty_t qty, std::int64_t base_unit) {
   // Same quotient either way; the 64-bit divide avoids a libgcc __divti3 call when the
   // product fits (always for realistic orders).
   std::int64_t product;
-  if (!__builtin_mul_overflow(price, qty, &product)) [[likely]] return product / base_unit;
+  if (!__builtin_mul_overflow(price, qty, &product)) [[likely]]
+    return product / base_unit;
   return static_cast<amount_t>(static_cast<int128_t>(price) * qty / base_unit);
 }
 
@@ -34,8 +35,8 @@ inline amount_t fee_increment(std::int64_t fee_units_before, amount_t notional_a
 // (the sum of floors never exceeds the floor of the sum), and their fees at most the increase of
 // the fee ceiling at the highest rate the order can pay.
 inline amount_t buy_hold(amount_t remaining_limit_notional, std::int64_t fee_units, int max_bps) {
-  return remaining_limit_notional +
-         fee_charged(fee_units + remaining_limit_notional * max_bps) - fee_charged(fee_units);
+  return remaining_limit_notional + fee_charged(fee_units + remaining_limit_notional * max_bps) -
+         fee_charged(fee_units);
 }
 
 }  // namespace mc::engine

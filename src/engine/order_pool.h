@@ -23,9 +23,9 @@ struct order_node {
   price_t price = 0;
   qty_t leaves = 0;
   qty_t filled = 0;
-  amount_t hold = 0;           // quote units for buys, base units for sells
-  std::int64_t fee_units = 0;  // sum of notional * bps over this order's fills
-  int max_fee_bps = 0;         // highest fee rate this order can pay; sizes the buy hold
+  amount_t hold = 0;               // quote units for buys, base units for sells
+  std::int64_t fee_units = 0;      // sum of notional * bps over this order's fills
+  int max_fee_bps = 0;             // highest fee rate this order can pay; sizes the buy hold
   std::uint32_t level = no_index;  // price level while resting in the book
   std::uint32_t prev = no_index;   // FIFO neighbours within the level (free list uses next)
   std::uint32_t next = no_index;

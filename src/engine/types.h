@@ -32,10 +32,10 @@ enum class order_status : std::uint8_t { open, partially_filled, filled, cancele
 enum class end_reason : std::uint8_t {
   none,
   user_canceled,
-  unfilled_ioc,       // IOC / market remainder that found no more liquidity
-  self_trade,         // resting order canceled by self-trade prevention
-  house_requote,      // house order replaced by a newer quote tick
-  balance_overflow,   // the next fill would overflow a balance; the taker stops there
+  unfilled_ioc,      // IOC / market remainder that found no more liquidity
+  self_trade,        // resting order canceled by self-trade prevention
+  house_requote,     // house order replaced by a newer quote tick
+  balance_overflow,  // the next fill would overflow a balance; the taker stops there
 };
 
 // Business rejections are values, never exceptions. A rejected command changes nothing.
@@ -43,22 +43,22 @@ enum class reject_reason : std::uint8_t {
   none,
   unknown_symbol,
   unknown_asset,
-  bad_user,               // user id 0
-  system_account,         // fee/house account used by a user command
-  bad_order,              // invalid combination, e.g. post-only market or post-only IOC
-  bad_qty,                // zero, negative, not a lot multiple, below min or above max
-  bad_price,              // zero, negative, not a tick multiple or above max price
-  bad_amount,             // top-up amount not positive
-  duplicate_order_id,     // a live order already has this id
-  no_reference_price,     // market order before any quote set the reference price
+  bad_user,            // user id 0
+  system_account,      // fee/house account used by a user command
+  bad_order,           // invalid combination, e.g. post-only market or post-only IOC
+  bad_qty,             // zero, negative, not a lot multiple, below min or above max
+  bad_price,           // zero, negative, not a tick multiple or above max price
+  bad_amount,          // top-up amount not positive
+  duplicate_order_id,  // a live order already has this id
+  no_reference_price,  // market order before any quote set the reference price
   insufficient_funds,
   post_only_would_take,
   fok_cannot_fill,
   order_not_found,
   not_owner,
-  crossed_quote,          // quote tick with bid >= ask
-  overflow,               // the result would not fit a balance; never wrapped
-  would_cross,            // restore_order of an order that crosses the book
+  crossed_quote,  // quote tick with bid >= ask
+  overflow,       // the result would not fit a balance; never wrapped
+  would_cross,    // restore_order of an order that crosses the book
 };
 
 enum class command_kind : std::uint8_t { place, cancel, replace, top_up, quote };
@@ -68,6 +68,8 @@ const char* to_string(order_status s);
 const char* to_string(end_reason r);
 const char* to_string(reject_reason r);
 
-inline constexpr side opposite(side s) { return s == side::buy ? side::sell : side::buy; }
+inline constexpr side opposite(side s) {
+  return s == side::buy ? side::sell : side::buy;
+}
 
 }  // namespace mc::engine

@@ -41,7 +41,7 @@ void gateway_app::add_routes(http::router&) {
 net::awaitable<bool> gateway_app::ready() {
   bool db_ok = co_await db_.ping();
   bool redis_ok = co_await redis_.ping();
-  co_return db_ok && redis_ok;
+  co_return db_ok&& redis_ok;
 }
 
 int main_from_env() {
@@ -56,7 +56,8 @@ int main_from_env() {
   try {
     app = std::make_unique<gateway_app>(config);
     app->add_routes(router);
-    http::add_health_routes(router, [&app] { return app->ready(); }, "gateway");
+    http::add_health_routes(
+        router, [&app] { return app->ready(); }, "gateway");
     http::server_options opts;
     opts.service = "gateway";
     opts.bind_address = config.bind_address;

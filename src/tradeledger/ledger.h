@@ -18,15 +18,15 @@ namespace net = boost::asio;
 // Why a command was refused. Maps 1:1 onto the API.md error codes in the HTTP layer.
 enum class error_code {
   none,
-  bad_request,          // 400 BAD_REQUEST (bad qty/price step, overflow, ...)
-  invalid_symbol,       // 400 INVALID_SYMBOL
-  invalid_order_type,   // 400 INVALID_ORDER_TYPE
-  insufficient_funds,   // 422 INSUFFICIENT_FUNDS
-  idem_mismatch,        // 422 IDEM_MISMATCH
-  order_not_found,      // 404 ORDER_NOT_FOUND (also another user's order)
-  order_not_cancelable, // 409 ORDER_NOT_CANCELABLE
-  unavailable,          // 503 SERVICE_UNAVAILABLE (shutting down, queue full)
-  internal,             // 500 INTERNAL_ERROR
+  bad_request,           // 400 BAD_REQUEST (bad qty/price step, overflow, ...)
+  invalid_symbol,        // 400 INVALID_SYMBOL
+  invalid_order_type,    // 400 INVALID_ORDER_TYPE
+  insufficient_funds,    // 422 INSUFFICIENT_FUNDS
+  idem_mismatch,         // 422 IDEM_MISMATCH
+  order_not_found,       // 404 ORDER_NOT_FOUND (also another user's order)
+  order_not_cancelable,  // 409 ORDER_NOT_CANCELABLE
+  unavailable,           // 503 SERVICE_UNAVAILABLE (shutting down, queue full)
+  internal,              // 500 INTERNAL_ERROR
 };
 
 // A completed money operation. `status` + `body` are the exact HTTP answer, so an
@@ -35,7 +35,7 @@ struct command_result {
   error_code error = error_code::none;
   std::string message;  // human-readable reason when error != none
   int status = 200;
-  std::string body;     // JSON
+  std::string body;  // JSON
 };
 
 struct place_order_request {
@@ -47,8 +47,8 @@ struct place_order_request {
   std::string type;             // "MARKET" | "LIMIT"
   std::string time_in_force;    // "GTC" | "IOC" | "FOK" ("" = default)
   bool post_only = false;
-  std::string price;            // decimal string, "" for MARKET
-  std::string qty;              // decimal string
+  std::string price;  // decimal string, "" for MARKET
+  std::string qty;    // decimal string
   std::string client_order_id;
 };
 
@@ -70,7 +70,7 @@ struct list_orders_query {
   std::string status = "all";  // open | closed | all
   std::string symbol;          // "" = every symbol
   int limit = 50;
-  std::string cursor;          // opaque, from next_cursor
+  std::string cursor;  // opaque, from next_cursor
 };
 
 // The ledger core's interface. Writes resolve only after their batch is committed to

@@ -44,7 +44,9 @@ std::string value(const std::string& key) {
 
 }  // namespace
 
-std::string postgres_admin_url() { return value("POSTGRES_URL"); }
+std::string postgres_admin_url() {
+  return value("POSTGRES_URL");
+}
 
 std::string fresh_database() {
   static std::atomic<int> counter{0};
@@ -58,9 +60,13 @@ std::string fresh_database() {
   return url.substr(0, url.rfind('/') + 1) + name;
 }
 
-std::string redis_url() { return value("REDIS_URL"); }
+std::string redis_url() {
+  return value("REDIS_URL");
+}
 
-std::string redis_host() { return "127.0.0.1"; }
+std::string redis_host() {
+  return "127.0.0.1";
+}
 
 int redis_port() {
   std::string url = redis_url();

@@ -42,9 +42,9 @@ std::string redact_url(std::string_view value) {
   if (scheme_end == std::string_view::npos) return std::string(value);
   const std::size_t authority = scheme_end + 3;
   const std::size_t authority_end = value.find_first_of("/?#", authority);
-  const std::string_view auth = value.substr(authority, authority_end == std::string_view::npos
-                                                           ? std::string_view::npos
-                                                           : authority_end - authority);
+  const std::string_view auth =
+      value.substr(authority, authority_end == std::string_view::npos ? std::string_view::npos
+                                                                      : authority_end - authority);
   const auto at = auth.rfind('@');
   if (at == std::string_view::npos) return std::string(value);
   const auto colon = auth.substr(0, at).find(':');
@@ -58,7 +58,9 @@ std::string redact_url(std::string_view value) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    auto lower = [](char c) {
+      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    };
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
@@ -147,18 +149,21 @@ int env_reader::port(std::string_view name, int fallback) const {
   const bool digits = value->find_first_not_of("0123456789") == std::string::npos;
   const auto parsed = digits ? parse_int64(*value) : std::nullopt;
   if (!parsed || *parsed < 1 || *parsed > 65535) {
-    throw config_error(std::string(name), "must be an integer 1..65535 (got " + quoted(*value) + ")");
+    throw config_error(std::string(name),
+                       "must be an integer 1..65535 (got " + quoted(*value) + ")");
   }
   return static_cast<int>(*parsed);
 }
 
-int64_t env_reader::integer(std::string_view name, int64_t fallback, int64_t min, int64_t max) const {
+int64_t env_reader::integer(std::string_view name, int64_t fallback, int64_t min,
+                            int64_t max) const {
   const auto value = raw(name);
   if (!value) return fallback;
   const auto parsed = parse_int64(*value);
   if (!parsed || *parsed < min || *parsed > max) {
     throw config_error(std::string(name), "must be an integer " + std::to_string(min) + ".." +
-                                              std::to_string(max) + " (got " + quoted(*value) + ")");
+                                              std::to_string(max) + " (got " + quoted(*value) +
+                                              ")");
   }
   return *parsed;
 }
@@ -180,16 +185,21 @@ std::chrono::milliseconds env_reader::duration_ms(std::string_view name,
   const std::string_view number = text.substr(0, unit_at);
   const std::string_view unit = unit_at == std::string_view::npos ? "" : text.substr(unit_at);
   int64_t per_unit_ms = 0;
-  if (unit.empty() || unit == "ms") per_unit_ms = 1;
-  else if (unit == "s") per_unit_ms = 1000;
-  else if (unit == "m") per_unit_ms = 60 * 1000;
-  else if (unit == "h") per_unit_ms = 60 * 60 * 1000;
+  if (unit.empty() || unit == "ms")
+    per_unit_ms = 1;
+  else if (unit == "s")
+    per_unit_ms = 1000;
+  else if (unit == "m")
+    per_unit_ms = 60 * 1000;
+  else if (unit == "h")
+    per_unit_ms = 60 * 60 * 1000;
   const auto count = number.empty() ? std::nullopt : parse_int64(number);
   int64_t total_ms = 0;
   if (per_unit_ms == 0 || !count || __builtin_mul_overflow(*count, per_unit_ms, &total_ms)) {
-    throw config_error(std::string(name),
-                       "must be a duration such as 250ms, 5s, 2m, 1h or a number of milliseconds (got " +
-                           quoted(text) + ")");
+    throw config_error(
+        std::string(name),
+        "must be a duration such as 250ms, 5s, 2m, 1h or a number of milliseconds (got " +
+            quoted(text) + ")");
   }
   return std::chrono::milliseconds(total_ms);
 }
@@ -203,7 +213,8 @@ std::string env_reader::url(std::string_view name, std::string_view fallback,
   }
   const auto fail = [&] {
     return config_error(std::string(name), "must be a " + join(schemes, " or ") +
-                                               " URL with a host (got " + quoted(redact_url(*value)) + ")");
+                                               " URL with a host (got " +
+                                               quoted(redact_url(*value)) + ")");
   };
   const auto parsed = boost::urls::parse_uri(*value);
   if (!parsed) throw fail();
@@ -213,14 +224,16 @@ std::string env_reader::url(std::string_view name, std::string_view fallback,
   if (parsed->has_port()) {
     // Boost.URL is lenient about the port's characters; a service address needs a real one.
     const std::string_view port_text = parsed->port();
-    const bool digits = !port_text.empty() && port_text.find_first_not_of("0123456789") == std::string_view::npos;
+    const bool digits =
+        !port_text.empty() && port_text.find_first_not_of("0123456789") == std::string_view::npos;
     const auto port = digits ? parse_int64(port_text) : std::nullopt;
     if (!port || *port < 1 || *port > 65535) throw fail();
   }
   return std::move(*value);
 }
 
-std::vector<std::string> env_reader::list(std::string_view name, std::vector<std::string> fallback) const {
+std::vector<std::string> env_reader::list(std::string_view name,
+                                          std::vector<std::string> fallback) const {
   const auto value = raw(name);
   if (!value) return fallback;
   std::vector<std::string> items;
@@ -229,8 +242,9 @@ std::vector<std::string> env_reader::list(std::string_view name, std::vector<std
     const auto comma = rest.find(',');
     const std::string_view item = trim_spaces(rest.substr(0, comma));
     if (item.empty()) {
-      throw config_error(std::string(name),
-                         "must be a comma-separated list without empty items (got " + quoted(*value) + ")");
+      throw config_error(
+          std::string(name),
+          "must be a comma-separated list without empty items (got " + quoted(*value) + ")");
     }
     items.emplace_back(item);
     if (comma == std::string_view::npos) break;

@@ -67,7 +67,8 @@ class env_reader {
   bool boolean(std::string_view name, bool fallback) const;
 
   // A non-negative whole number with an optional unit: "250" or "250ms", "5s", "2m", "1h".
-  std::chrono::milliseconds duration_ms(std::string_view name, std::chrono::milliseconds fallback) const;
+  std::chrono::milliseconds duration_ms(std::string_view name,
+                                        std::chrono::milliseconds fallback) const;
 
   // An absolute URL (checked with Boost.URL) whose scheme is one of `schemes` (compared
   // case-insensitively) and which names a host. An empty fallback makes the variable required.

@@ -170,7 +170,9 @@ std::size_t client_pool::idle_count() const {
   return impl_->idle.size();
 }
 
-std::uint64_t client_pool::connections_opened() const { return impl_->opened.load(); }
+std::uint64_t client_pool::connections_opened() const {
+  return impl_->opened.load();
+}
 
 net::awaitable<client_result> client_pool::request(std::string method, std::string target,
                                                    header_list headers, std::string body,

@@ -22,19 +22,19 @@ namespace net = boost::asio;
 
 // client_result::error values: transport failures, never HTTP statuses.
 namespace client_error {
-inline constexpr std::string_view timeout = "timeout";                  // deadline passed
-inline constexpr std::string_view resolve_failed = "resolve_failed";    // DNS
-inline constexpr std::string_view connect_refused = "connect_refused";  // nothing listens
-inline constexpr std::string_view connect_failed = "connect_failed";    // other connect errors
+inline constexpr std::string_view timeout = "timeout";                      // deadline passed
+inline constexpr std::string_view resolve_failed = "resolve_failed";        // DNS
+inline constexpr std::string_view connect_refused = "connect_refused";      // nothing listens
+inline constexpr std::string_view connect_failed = "connect_failed";        // other connect errors
 inline constexpr std::string_view connection_closed = "connection_closed";  // peer hung up
-inline constexpr std::string_view io_error = "io_error";                // other read/write errors
-inline constexpr std::string_view bad_response = "bad_response";        // unparsable or too large
+inline constexpr std::string_view io_error = "io_error";          // other read/write errors
+inline constexpr std::string_view bad_response = "bad_response";  // unparsable or too large
 }  // namespace client_error
 
 struct client_result {
-  bool ok = false;      // a complete response arrived (any status); false: see `error`
-  std::string error;    // one of client_error, empty when ok
-  std::string detail;   // the underlying error message, for logs
+  bool ok = false;     // a complete response arrived (any status); false: see `error`
+  std::string error;   // one of client_error, empty when ok
+  std::string detail;  // the underlying error message, for logs
   int status = 0;
   std::string body;
   header_list headers;
@@ -61,9 +61,8 @@ class client_pool {
   // if a reused connection fails before any byte is sent — or, for idempotent methods
   // (GET, HEAD, PUT, DELETE, OPTIONS), before any response byte arrives — the request is
   // retried once on a fresh connection within the same deadline. Never throws for I/O.
-  net::awaitable<client_result> request(std::string method, std::string target,
-                                        header_list headers, std::string body,
-                                        std::chrono::milliseconds deadline);
+  net::awaitable<client_result> request(std::string method, std::string target, header_list headers,
+                                        std::string body, std::chrono::milliseconds deadline);
 
   std::size_t idle_count() const;
   std::uint64_t connections_opened() const;  // total, for tests and metrics
@@ -77,8 +76,7 @@ inline constexpr std::chrono::milliseconds blocking_default_deadline{5'000};
 
 // Runs one request on a private io_context and waits for it. For tests and tools only.
 client_result request_blocking(std::string host, std::uint16_t port, std::string method,
-                               std::string target, header_list headers = {},
-                               std::string body = {},
+                               std::string target, header_list headers = {}, std::string body = {},
                                std::chrono::milliseconds deadline = blocking_default_deadline);
 
 }  // namespace mc::http

@@ -15,7 +15,8 @@ void add_health_routes(router& r, std::function<net::awaitable<bool>()> ready_ch
     co_return json_response(200, R"({"status":"healthy"})");
   });
   r.add("GET", "/readyz",
-        [check = std::move(ready_check), service = std::move(service)](request& req) -> net::awaitable<response> {
+        [check = std::move(ready_check),
+         service = std::move(service)](request& req) -> net::awaitable<response> {
           bool ready = true;
           if (check) {
             try {
@@ -26,8 +27,8 @@ void add_health_routes(router& r, std::function<net::awaitable<bool>()> ready_ch
             }
           }
           if (ready) co_return json_response(200, R"({"status":"ready"})");
-          response res = error_response(503, code::service_unavailable,
-                                        service + " is not ready", req.request_id);
+          response res = error_response(503, code::service_unavailable, service + " is not ready",
+                                        req.request_id);
           res.set_header("Retry-After", std::to_string(readyz_retry_after_s));
           co_return res;
         });

@@ -34,7 +34,8 @@ std::optional<std::string> request::find_query_param(std::string_view name) cons
   boost::urls::encoding_opts opts;
   opts.space_as_plus = true;
   for (auto param : *parsed) {
-    if (param.key.decode(opts) == name) return param.has_value ? param.value.decode(opts) : std::string();
+    if (param.key.decode(opts) == name)
+      return param.has_value ? param.value.decode(opts) : std::string();
   }
   return std::nullopt;
 }

@@ -30,16 +30,16 @@ inline constexpr std::string_view service_unavailable = "SERVICE_UNAVAILABLE";
 inline constexpr int default_retry_after_s = 1;
 
 struct request {
-  std::string method;      // "GET", "POST", ... as sent (HTTP methods are case-sensitive)
-  std::string target;      // raw request-target: path plus "?query"
-  std::string path;        // target up to '?', still percent-encoded
-  std::string query;       // raw query after '?', without it
-  header_list headers;     // in arrival order; use header() for lookups
+  std::string method;   // "GET", "POST", ... as sent (HTTP methods are case-sensitive)
+  std::string target;   // raw request-target: path plus "?query"
+  std::string path;     // target up to '?', still percent-encoded
+  std::string query;    // raw query after '?', without it
+  header_list headers;  // in arrival order; use header() for lookups
   std::string body;
   std::string request_id;  // client's sane X-Request-ID, else a generated 32-hex-digit id
   std::string remote_ip;
   std::map<std::string, std::string> params;  // path parameters, percent-decoded
-  int version = 11;                            // 10 or 11
+  int version = 11;                           // 10 or 11
 
   // Case-insensitive; the first matching header.
   std::optional<std::string_view> header(std::string_view name) const;

@@ -24,7 +24,8 @@ std::vector<segment> parse_pattern(std::string_view pattern) {
   std::size_t pos = 1;
   for (;;) {
     const std::size_t slash = pattern.find('/', pos);
-    const std::string_view seg = pattern.substr(pos, slash == std::string_view::npos ? slash : slash - pos);
+    const std::string_view seg =
+        pattern.substr(pos, slash == std::string_view::npos ? slash : slash - pos);
     if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
       out.push_back({std::string(seg.substr(1, seg.size() - 2)), true});
     } else if (seg.find_first_of("{}") != std::string_view::npos) {
@@ -74,7 +75,8 @@ struct router::impl {
   }
 
   // Returns true and fills `params` when `path` fits `r`.
-  static bool fits(const route& r, std::string_view path, std::map<std::string, std::string>* params) {
+  static bool fits(const route& r, std::string_view path,
+                   std::map<std::string, std::string>* params) {
     if (path.empty() || path.front() != '/') return false;
     std::size_t pos = 1;
     for (std::size_t i = 0; i < r.segments.size(); ++i) {
@@ -111,7 +113,8 @@ void router::add(std::string_view method, std::string_view pattern, handler h) {
   auto& r = impl_->route_for(pattern);
   for (const auto& [m, _] : r.methods) {
     if (m == method) {
-      throw std::invalid_argument("router: duplicate " + std::string(method) + " " + std::string(pattern));
+      throw std::invalid_argument("router: duplicate " + std::string(method) + " " +
+                                  std::string(pattern));
     }
   }
   r.methods.emplace_back(std::string(method), std::move(h));
@@ -178,7 +181,9 @@ route_match router::match(std::string_view method, std::string_view path, bool w
   return m;
 }
 
-std::size_t router::route_count() const { return impl_->routes.size(); }
+std::size_t router::route_count() const {
+  return impl_->routes.size();
+}
 
 std::string_view router::pattern(std::size_t route_index) const {
   return impl_->routes.at(route_index)->pattern;

@@ -79,9 +79,13 @@ void new_request_id(std::string& out) {
   }
 }
 
-std::string_view to_std(beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view to_std(beast::string_view s) {
+  return {s.data(), s.size()};
+}
 
-bool body_allowed(int status) { return status >= 200 && status != 204 && status != 304; }
+bool body_allowed(int status) {
+  return status >= 200 && status != 204 && status != 304;
+}
 
 bool reserved_header(std::string_view name) {
   return iequals(name, "content-type") || iequals(name, "content-length") ||
@@ -100,7 +104,8 @@ void append_head(std::string& out, const response& r, int version, bool keep_ali
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   append_int(out, static_cast<std::uint64_t>(r.status));
   out += ' ';
-  const auto reason = to_std(bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(r.status))));
+  const auto reason =
+      to_std(bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(r.status))));
   out += reason.starts_with('<') ? std::string_view("Unknown") : reason;
   out += "\r\n";
   if (body_allowed(r.status)) {
@@ -165,15 +170,16 @@ class server::impl : public std::enable_shared_from_this<impl> {
       : ioc_(ioc), opts_(std::move(opts)), router_(r), acceptor_(net::make_strand(ioc)) {
     // One clear line for the operator: which address failed and why.
     const auto fail = [&](std::string_view step, const beast::error_code& ec) {
-      throw std::runtime_error("http: cannot " + std::string(step) + " " + opts_.bind_address + ":" +
-                               std::to_string(opts_.port) + ": " + ec.message());
+      throw std::runtime_error("http: cannot " + std::string(step) + " " + opts_.bind_address +
+                               ":" + std::to_string(opts_.port) + ": " + ec.message());
     };
     beast::error_code ec;
     const auto address = net::ip::make_address(opts_.bind_address, ec);
     if (ec) fail("parse bind address", ec);
     const tcp::endpoint ep(address, opts_.port);
     if (acceptor_.open(ep.protocol(), ec); ec) fail("open socket for", ec);
-    if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec) fail("set SO_REUSEADDR on", ec);
+    if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec)
+      fail("set SO_REUSEADDR on", ec);
     if (acceptor_.bind(ep, ec); ec) fail("bind", ec);
     if (acceptor_.listen(opts_.listen_backlog, ec); ec) fail("listen on", ec);
     port_ = acceptor_.local_endpoint(ec).port();
@@ -189,8 +195,9 @@ class server::impl : public std::enable_shared_from_this<impl> {
       }
     }
     active_ = &reg.gauge("http_connections_active", "Open HTTP and WebSocket connections.");
-    rejected_ = &reg.counter("http_connections_rejected_total",
-                             "Connections answered 503 or closed because max_connections was reached.");
+    rejected_ =
+        &reg.counter("http_connections_rejected_total",
+                     "Connections answered 503 or closed because max_connections was reached.");
   }
 
   void start() {
@@ -227,8 +234,9 @@ class server::impl : public std::enable_shared_from_this<impl> {
       co_await timer.async_wait(use_tuple);
     }
     if (connections_.load() == 0) co_return true;
-    mc::log::warn("http drain deadline passed, closing connections",
-                  {{"service", opts_.service}, {"connections", std::to_string(connections_.load())}});
+    mc::log::warn(
+        "http drain deadline passed, closing connections",
+        {{"service", opts_.service}, {"connections", std::to_string(connections_.load())}});
     for (auto& c : snapshot()) {
       net::post(c->executor, [c] {
         if (c->ws) {
@@ -262,8 +270,9 @@ class server::impl : public std::enable_shared_from_this<impl> {
     const std::size_t code = status >= 100 && status < 600 ? static_cast<std::size_t>(status) : 0;
     auto* c = s.by_status[code].load(std::memory_order_acquire);
     if (!c) {
-      c = &metrics::default_registry().counter("http_requests_total", "HTTP requests answered.",
-                                               {{"route", s.label}, {"status", std::to_string(status)}});
+      c = &metrics::default_registry().counter(
+          "http_requests_total", "HTTP requests answered.",
+          {{"route", s.label}, {"status", std::to_string(status)}});
       s.by_status[code].store(c, std::memory_order_release);
     }
     c->inc();
@@ -272,7 +281,8 @@ class server::impl : public std::enable_shared_from_this<impl> {
 
   void access_log(const request& req, int status, steady::time_point t0) {
     if (!opts_.access_log) return;
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - t0).count();
+    const auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - t0).count();
     mc::log::info("http request", {{"method", req.method},
                                    {"path", req.path},
                                    {"status", std::to_string(status)},
@@ -376,19 +386,22 @@ class server::impl : public std::enable_shared_from_this<impl> {
       if (!ec && !parser.is_done()) {
         if (parser.get()[bhttp::field::expect] == "100-continue") {
           static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
-          std::tie(ec, n) = co_await net::async_write(stream, net::buffer(continue_line), use_tuple);
+          std::tie(ec, n) =
+              co_await net::async_write(stream, net::buffer(continue_line), use_tuple);
         }
         if (!ec) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
       }
       if (ec) {
         // I/O failures, timeouts and a client hanging up mid-request just drop the connection;
         // only protocol errors deserve an answer.
-        const bool protocol_error = ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-                                    ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+        const bool protocol_error =
+            ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+            ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
         if (!protocol_error) co_return;
         // A body over the limit is detected from Content-Length once the head is parsed.
         const bool head_parsed = parser.is_header_done() || ec == bhttp::error::body_limit;
-        const auto client_id = head_parsed ? to_std(parser.get()["X-Request-ID"]) : std::string_view();
+        const auto client_id =
+            head_parsed ? to_std(parser.get()["X-Request-ID"]) : std::string_view();
         if (sane_request_id(client_id)) {
           req.request_id.assign(client_id);
         } else {
@@ -397,11 +410,13 @@ class server::impl : public std::enable_shared_from_this<impl> {
         req.path.clear();
         req.method.clear();
         const bool too_large = ec == bhttp::error::body_limit;
-        const response r = too_large ? error_response(413, code::payload_too_large,
-                                                      "request body exceeds " + std::to_string(opts_.body_limit_bytes) + " bytes",
-                                                      req.request_id)
-                                     : error_response(400, code::bad_request,
-                                                      "malformed HTTP request: " + ec.message(), req.request_id);
+        const response r =
+            too_large ? error_response(413, code::payload_too_large,
+                                       "request body exceeds " +
+                                           std::to_string(opts_.body_limit_bytes) + " bytes",
+                                       req.request_id)
+                      : error_response(400, code::bad_request,
+                                       "malformed HTTP request: " + ec.message(), req.request_id);
         head.clear();
         append_head(head, r, 11, false, req.request_id);
         const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(r.body)};
@@ -461,22 +476,26 @@ class server::impl : public std::enable_shared_from_this<impl> {
             res = co_await (*m.http)(req);
             if (res.status < 100 || res.status > 599) {
               mc::log::error("handler returned an invalid status",
-                             {{"path", req.path}, {"status", std::to_string(res.status)},
+                             {{"path", req.path},
+                              {"status", std::to_string(res.status)},
                               {"request_id", req.request_id}});
               res = error_response(500, code::internal_error, "internal error", req.request_id);
             }
           } catch (const std::exception& e) {
-            mc::log::error("handler threw", {{"path", req.path}, {"error", e.what()},
-                                              {"request_id", req.request_id}});
+            mc::log::error(
+                "handler threw",
+                {{"path", req.path}, {"error", e.what()}, {"request_id", req.request_id}});
             res = error_response(500, code::internal_error, "internal error", req.request_id);
           } catch (...) {
-            mc::log::error("handler threw", {{"path", req.path}, {"error", "unknown exception"},
-                                              {"request_id", req.request_id}});
+            mc::log::error("handler threw", {{"path", req.path},
+                                             {"error", "unknown exception"},
+                                             {"request_id", req.request_id}});
             res = error_response(500, code::internal_error, "internal error", req.request_id);
           }
           break;
         case route_match::kind::websocket:  // only reached while stopping
-          res = error_response(503, code::service_unavailable, "server is shutting down", req.request_id);
+          res = error_response(503, code::service_unavailable, "server is shutting down",
+                               req.request_id);
           break;
         case route_match::kind::not_found:
           res = error_response(404, code::not_found, "no such resource", req.request_id);
@@ -486,7 +505,8 @@ class server::impl : public std::enable_shared_from_this<impl> {
           res.headers.emplace_back("Allow", m.allow);
           break;
         case route_match::kind::upgrade_required:
-          res = error_response(426, code::bad_request, "WebSocket upgrade required", req.request_id);
+          res =
+              error_response(426, code::bad_request, "WebSocket upgrade required", req.request_id);
           res.headers.emplace_back("Upgrade", "websocket");
           break;
       }
@@ -519,8 +539,8 @@ class server::impl : public std::enable_shared_from_this<impl> {
       try {
         refusal = co_await (*m.ws_auth)(req);
       } catch (const std::exception& e) {
-        mc::log::error("websocket authorize threw", {{"path", req.path}, {"error", e.what()},
-                                                      {"request_id", req.request_id}});
+        mc::log::error("websocket authorize threw",
+                       {{"path", req.path}, {"error", e.what()}, {"request_id", req.request_id}});
         refusal = error_response(500, code::internal_error, "internal error", req.request_id);
       }
       if (refusal) {
@@ -564,8 +584,8 @@ class server::impl : public std::enable_shared_from_this<impl> {
     try {
       co_await (*m.ws)(socket, req);
     } catch (const std::exception& e) {
-      mc::log::error("websocket handler threw", {{"path", req.path}, {"error", e.what()},
-                                                  {"request_id", req.request_id}});
+      mc::log::error("websocket handler threw",
+                     {{"path", req.path}, {"error", e.what()}, {"request_id", req.request_id}});
       close_code = 1011;  // internal error
     }
     if (socket->is_open()) co_await socket->close(close_code);
@@ -591,12 +611,22 @@ server::server(net::io_context& ioc, server_options opts, router& r)
   impl_->start();
 }
 
-server::~server() { impl_->stop(); }
+server::~server() {
+  impl_->stop();
+}
 
-std::uint16_t server::port() const noexcept { return impl_->port(); }
-void server::stop() { impl_->stop(); }
-net::awaitable<bool> server::shutdown() { return impl_->shutdown(); }
-std::size_t server::connection_count() const noexcept { return impl_->connection_count(); }
+std::uint16_t server::port() const noexcept {
+  return impl_->port();
+}
+void server::stop() {
+  impl_->stop();
+}
+net::awaitable<bool> server::shutdown() {
+  return impl_->shutdown();
+}
+std::size_t server::connection_count() const noexcept {
+  return impl_->connection_count();
+}
 
 int run_until_signal(net::io_context& ioc, server& srv, unsigned threads,
                      std::function<net::awaitable<void>()> after_drain) {

@@ -18,10 +18,10 @@
 namespace mc::http {
 
 struct server_options {
-  std::string service = "http";            // for log lines
-  std::string bind_address = "127.0.0.1";  // services pass "0.0.0.0" from their config
-  std::uint16_t port = 0;                  // 0: an ephemeral port, see server::port()
-  std::size_t body_limit_bytes = 1 << 20;  // larger bodies: 413 PAYLOAD_TOO_LARGE, then close
+  std::string service = "http";                // for log lines
+  std::string bind_address = "127.0.0.1";      // services pass "0.0.0.0" from their config
+  std::uint16_t port = 0;                      // 0: an ephemeral port, see server::port()
+  std::size_t body_limit_bytes = 1 << 20;      // larger bodies: 413 PAYLOAD_TOO_LARGE, then close
   std::size_t header_limit_bytes = 16 * 1024;  // larger request heads: 400, then close
   // From the first byte of a request to its last; a slower client is disconnected.
   std::chrono::milliseconds read_timeout{10'000};
@@ -44,7 +44,8 @@ struct server_options {
 class server {
  public:
   // Binds and listens at once (throws std::runtime_error naming the address if it cannot,
-  // e.g. the port is taken), then accepts as soon as `ioc` runs. `r` must outlive the server's connections.
+  // e.g. the port is taken), then accepts as soon as `ioc` runs. `r` must outlive the server's
+  // connections.
   server(net::io_context& ioc, server_options opts, router& r);
   ~server();  // calls stop()
   server(const server&) = delete;

@@ -78,9 +78,15 @@ net::awaitable<void> websocket::close(std::uint16_t code, std::string_view reaso
   co_await finish_close(s);
 }
 
-bool websocket::is_open() const noexcept { return impl_->open; }
-std::size_t websocket::queued() const noexcept { return impl_->queue.size(); }
-net::any_io_executor websocket::get_executor() const { return impl_->ws.get_executor(); }
+bool websocket::is_open() const noexcept {
+  return impl_->open;
+}
+std::size_t websocket::queued() const noexcept {
+  return impl_->queue.size();
+}
+net::any_io_executor websocket::get_executor() const {
+  return impl_->ws.get_executor();
+}
 
 void request_close(const std::shared_ptr<websocket>& ws) {
   net::co_spawn(

@@ -18,19 +18,25 @@ std::string random_token_id() {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     throw std::runtime_error("mc::jwt: RAND_bytes failed");
   }
-  return base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 }  // namespace
 
-issuer::issuer(std::string key, std::string audience, std::string issuer_name, std::chrono::seconds ttl)
-    : key_(std::move(key)), audience_(std::move(audience)), issuer_name_(std::move(issuer_name)), ttl_(ttl) {
+issuer::issuer(std::string key, std::string audience, std::string issuer_name,
+               std::chrono::seconds ttl)
+    : key_(std::move(key)),
+      audience_(std::move(audience)),
+      issuer_name_(std::move(issuer_name)),
+      ttl_(ttl) {
   if (key_.empty()) throw std::invalid_argument("mc::jwt::issuer: empty key");
   if (audience_.empty()) throw std::invalid_argument("mc::jwt::issuer: empty audience");
   if (ttl_.count() <= 0) throw std::invalid_argument("mc::jwt::issuer: ttl must be positive");
 }
 
-std::string issuer::mint(std::string_view subject, int64_t now_s, std::map<std::string, std::string> extra) const {
+std::string issuer::mint(std::string_view subject, int64_t now_s,
+                         std::map<std::string, std::string> extra) const {
   claims c;
   c.subject = std::string(subject);
   c.audience = audience_;
@@ -44,7 +50,8 @@ std::string issuer::mint(std::string_view subject, int64_t now_s, std::map<std::
   return sign(c, key_);
 }
 
-mc::result<claims, verify_error> issuer::verify(std::string_view token, int64_t now_s, int64_t leeway_s) const {
+mc::result<claims, verify_error> issuer::verify(std::string_view token, int64_t now_s,
+                                                int64_t leeway_s) const {
   return mc::jwt::verify(token, key_, expectations{audience_, issuer_name_, leeway_s}, now_s);
 }
 

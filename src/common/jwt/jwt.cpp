@@ -25,7 +25,8 @@ namespace {
 static_assert(sizeof(long) == sizeof(int64_t), "libjwt integer grants are `long`");
 
 constexpr std::size_t hs256_bytes = 32;
-constexpr std::array<std::string_view, 7> registered_claims = {"sub", "aud", "iss", "iat", "exp", "nbf", "jti"};
+constexpr std::array<std::string_view, 7> registered_claims = {"sub", "aud", "iss", "iat",
+                                                               "exp", "nbf", "jti"};
 
 struct jwt_deleter {
   void operator()(jwt_t* j) const noexcept { jwt_free(j); }
@@ -44,7 +45,9 @@ bool is_registered(std::string_view name) {
 }
 
 void check(int rc, const char* what) {
-  if (rc != 0) throw std::runtime_error(std::string("libjwt: ") + what + " failed, errno " + std::to_string(rc));
+  if (rc != 0)
+    throw std::runtime_error(std::string("libjwt: ") + what + " failed, errno " +
+                             std::to_string(rc));
 }
 
 // Parses base64url(JSON object); nullopt if either layer is invalid.
@@ -82,7 +85,8 @@ int64_t saturating_add(int64_t a, int64_t b) {
   return b > 0 ? INT64_MAX : INT64_MIN;
 }
 
-bool hmac_matches(std::string_view signing_input, std::string_view key, std::string_view signature) {
+bool hmac_matches(std::string_view signing_input, std::string_view key,
+                  std::string_view signature) {
   if (signature.size() != hs256_bytes) return false;
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int mac_len = 0;
@@ -97,14 +101,22 @@ bool hmac_matches(std::string_view signing_input, std::string_view key, std::str
 
 std::string_view to_string(verify_error e) noexcept {
   switch (e) {
-    case verify_error::malformed: return "malformed token";
-    case verify_error::bad_algorithm: return "algorithm not allowed";
-    case verify_error::bad_signature: return "bad signature";
-    case verify_error::missing_claim: return "missing claim";
-    case verify_error::expired: return "token expired";
-    case verify_error::not_yet_valid: return "token not yet valid";
-    case verify_error::wrong_audience: return "wrong audience";
-    case verify_error::wrong_issuer: return "wrong issuer";
+    case verify_error::malformed:
+      return "malformed token";
+    case verify_error::bad_algorithm:
+      return "algorithm not allowed";
+    case verify_error::bad_signature:
+      return "bad signature";
+    case verify_error::missing_claim:
+      return "missing claim";
+    case verify_error::expired:
+      return "token expired";
+    case verify_error::not_yet_valid:
+      return "token not yet valid";
+    case verify_error::wrong_audience:
+      return "wrong audience";
+    case verify_error::wrong_issuer:
+      return "wrong issuer";
   }
   return "unknown";
 }
@@ -112,7 +124,8 @@ std::string_view to_string(verify_error e) noexcept {
 std::string sign(const claims& c, std::string_view key) {
   if (key.empty()) throw std::invalid_argument("mc::jwt::sign: empty key");
   for (const auto& [name, value] : c.extra) {
-    if (is_registered(name)) throw std::invalid_argument("mc::jwt::sign: extra claim '" + name + "' is registered");
+    if (is_registered(name))
+      throw std::invalid_argument("mc::jwt::sign: extra claim '" + name + "' is registered");
   }
   jwt_t* raw = nullptr;
   check(jwt_new(&raw), "jwt_new");
@@ -126,7 +139,8 @@ std::string sign(const claims& c, std::string_view key) {
   if (c.issued_at != 0) check(jwt_add_grant_int(token.get(), "iat", c.issued_at), "add iat");
   check(jwt_add_grant_int(token.get(), "exp", c.expires_at), "add exp");
   if (!c.token_id.empty()) check(jwt_add_grant(token.get(), "jti", c.token_id.c_str()), "add jti");
-  for (const auto& [name, value] : c.extra) check(jwt_add_grant(token.get(), name.c_str(), value.c_str()), "add extra");
+  for (const auto& [name, value] : c.extra)
+    check(jwt_add_grant(token.get(), name.c_str(), value.c_str()), "add extra");
 
   const std::unique_ptr<char, c_string_deleter> encoded(jwt_encode_str(token.get()));
   if (!encoded) throw std::runtime_error("libjwt: jwt_encode_str failed");
@@ -150,13 +164,15 @@ mc::result<claims, verify_error> verify(std::string_view token, std::string_view
   // 2. Algorithm, from the header, before anything trusts the token. Only HS256; "none",
   //    HS512, RS256 (key-confusion) and unknown critical extensions are all refused.
   const auto* alg = header->if_contains("alg");
-  if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256") return verify_error::bad_algorithm;
+  if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256")
+    return verify_error::bad_algorithm;
   if (header->contains("crit")) return verify_error::bad_algorithm;
 
   // 3. Signature: our constant-time HMAC check, then libjwt's decode with the key, which must
   //    agree and must itself report HS256. The HMAC is already proven when libjwt runs, so a
   //    libjwt failure means it could not read the token (e.g. an integer beyond int64).
-  if (key.empty() || !hmac_matches(token.substr(0, dot2), key, *signature)) return verify_error::bad_signature;
+  if (key.empty() || !hmac_matches(token.substr(0, dot2), key, *signature))
+    return verify_error::bad_signature;
   jwt_t* raw = nullptr;
   const std::string token_z(token);
   if (jwt_decode(&raw, token_z.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
@@ -202,19 +218,23 @@ mc::result<claims, verify_error> verify(std::string_view token, std::string_view
 
   // 5. Time, with leeway for clock skew in both directions.
   if (now_s >= saturating_add(out.expires_at, expect.leeway_s)) return verify_error::expired;
-  if (has_nbf && saturating_add(now_s, expect.leeway_s) < not_before) return verify_error::not_yet_valid;
-  if (has_iat && saturating_add(now_s, expect.leeway_s) < out.issued_at) return verify_error::not_yet_valid;
+  if (has_nbf && saturating_add(now_s, expect.leeway_s) < not_before)
+    return verify_error::not_yet_valid;
+  if (has_iat && saturating_add(now_s, expect.leeway_s) < out.issued_at)
+    return verify_error::not_yet_valid;
 
   // 6. Audience and issuer.
   if (expect.audience.empty() || !audience_ok) return verify_error::wrong_audience;
   out.audience = std::string(expect.audience);
-  if (!expect.issuer.empty() && (!has_iss || issuer != expect.issuer)) return verify_error::wrong_issuer;
+  if (!expect.issuer.empty() && (!has_iss || issuer != expect.issuer))
+    return verify_error::wrong_issuer;
   out.issuer = std::move(issuer);
   return out;
 }
 
 mc::result<claims, verify_error> verify(std::string_view token, std::string_view key,
-                                        std::string_view expected_audience, int64_t now_s, int64_t leeway_s) {
+                                        std::string_view expected_audience, int64_t now_s,
+                                        int64_t leeway_s) {
   return verify(token, key, expectations{expected_audience, {}, leeway_s}, now_s);
 }
 

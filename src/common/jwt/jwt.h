@@ -23,12 +23,12 @@ inline constexpr std::size_t token_bytes_max = 8192;
 inline constexpr int64_t leeway_s_default = 5;
 
 struct claims {
-  std::string subject;    // "sub", required: user id, or the calling service's name
-  std::string audience;   // "aud", required
-  std::string issuer;     // "iss", optional (empty = not present)
-  int64_t issued_at = 0;  // "iat", unix seconds; 0 = not present
-  int64_t expires_at = 0; // "exp", unix seconds, required
-  std::string token_id;   // "jti", optional
+  std::string subject;     // "sub", required: user id, or the calling service's name
+  std::string audience;    // "aud", required
+  std::string issuer;      // "iss", optional (empty = not present)
+  int64_t issued_at = 0;   // "iat", unix seconds; 0 = not present
+  int64_t expires_at = 0;  // "exp", unix seconds, required
+  std::string token_id;    // "jti", optional
   // Other string-valued claims (e.g. "role"). Non-string extras are ignored on verify.
   std::map<std::string, std::string> extra;
 
@@ -54,8 +54,8 @@ std::string_view to_string(verify_error e) noexcept;
 std::string sign(const claims& c, std::string_view key);
 
 struct expectations {
-  std::string_view audience;      // required match
-  std::string_view issuer;        // empty = any issuer accepted
+  std::string_view audience;  // required match
+  std::string_view issuer;    // empty = any issuer accepted
   int64_t leeway_s = leeway_s_default;
 };
 

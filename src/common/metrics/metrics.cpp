@@ -14,9 +14,12 @@ enum family_type : int { type_counter, type_gauge, type_histogram };
 
 constexpr std::string_view type_name(int t) {
   switch (t) {
-    case type_counter: return "counter";
-    case type_gauge: return "gauge";
-    default: return "histogram";
+    case type_counter:
+      return "counter";
+    case type_gauge:
+      return "gauge";
+    default:
+      return "histogram";
   }
 }
 
@@ -24,8 +27,8 @@ bool valid_name(std::string_view name, bool allow_colon) {
   if (name.empty()) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
-    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                       (allow_colon && c == ':');
+    const bool alpha =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (allow_colon && c == ':');
     const bool digit = c >= '0' && c <= '9';
     if (!alpha && !(digit && i > 0)) return false;
   }
@@ -139,8 +142,7 @@ registry::family& registry::family_for(std::string_view name, std::string_view h
   return *it->second;
 }
 
-counter& registry::counter(std::string_view name, std::string_view help,
-                           const labels& label_set) {
+counter& registry::counter(std::string_view name, std::string_view help, const labels& label_set) {
   std::string key = label_key(label_set, false);
   std::lock_guard lock(mutex_);
   auto& f = family_for(name, help, type_counter);
@@ -163,7 +165,8 @@ histogram& registry::histogram(std::string_view name, std::string_view help,
   std::string key = label_key(label_set, true);
   std::lock_guard lock(mutex_);
   auto& f = family_for(name, help, type_histogram);
-  if (f.histograms.empty() && f.bounds.empty()) f.bounds.assign(upper_bounds.begin(), upper_bounds.end());
+  if (f.histograms.empty() && f.bounds.empty())
+    f.bounds.assign(upper_bounds.begin(), upper_bounds.end());
   auto& slot = f.histograms[std::move(key)];
   if (!slot) slot = std::make_unique<metrics::histogram>(f.bounds);
   return *slot;

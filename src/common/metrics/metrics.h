@@ -64,10 +64,9 @@ class histogram {
 };
 
 // Latency buckets in seconds, 100 µs .. 10 s: our request paths are sub-millisecond to seconds.
-inline constexpr double default_latency_buckets_s[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                       0.005,  0.01,    0.025,  0.05,  0.1,
-                                                       0.25,   0.5,     1.0,    2.5,   5.0,
-                                                       10.0};
+inline constexpr double default_latency_buckets_s[] = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05,   0.1,     0.25,   0.5,   1.0,    2.5,   5.0,  10.0};
 
 class registry {
  public:
@@ -80,7 +79,8 @@ class registry {
   // histograms the buckets) is taken from the first registration of the family. Asking for
   // an existing name with a different type, or a malformed name, throws std::logic_error:
   // that is a programming error found at start-up.
-  metrics::counter& counter(std::string_view name, std::string_view help, const labels& label_set = {});
+  metrics::counter& counter(std::string_view name, std::string_view help,
+                            const labels& label_set = {});
   metrics::gauge& gauge(std::string_view name, std::string_view help, const labels& label_set = {});
   metrics::histogram& histogram(std::string_view name, std::string_view help,
                                 const labels& label_set = {},

@@ -19,7 +19,9 @@ constexpr std::array<int64_t, scale_max + 1> powers_of_ten = [] {
   return p;
 }();
 
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 void check_scale(int scale) {
   if (scale < 0 || scale > scale_max) {
@@ -31,15 +33,24 @@ void check_scale(int scale) {
 
 std::string_view to_string(parse_error e) noexcept {
   switch (e) {
-    case parse_error::empty: return "empty";
-    case parse_error::bad_char: return "invalid character";
-    case parse_error::sign_not_allowed: return "sign not allowed";
-    case parse_error::missing_digits: return "missing digits";
-    case parse_error::leading_zero: return "leading zero";
-    case parse_error::too_many_decimals: return "too many decimals";
-    case parse_error::too_many_digits: return "too many digits";
-    case parse_error::overflow: return "out of range";
-    case parse_error::bad_scale: return "invalid scale";
+    case parse_error::empty:
+      return "empty";
+    case parse_error::bad_char:
+      return "invalid character";
+    case parse_error::sign_not_allowed:
+      return "sign not allowed";
+    case parse_error::missing_digits:
+      return "missing digits";
+    case parse_error::leading_zero:
+      return "leading zero";
+    case parse_error::too_many_decimals:
+      return "too many decimals";
+    case parse_error::too_many_digits:
+      return "too many digits";
+    case parse_error::overflow:
+      return "out of range";
+    case parse_error::bad_scale:
+      return "invalid scale";
   }
   return "unknown";
 }

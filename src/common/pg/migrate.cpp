@@ -142,9 +142,9 @@ void migrate(const std::string& postgres_url, const std::string& schema,
     ++count;
     mc::log::info("migration applied", {{"schema", schema}, {"file", label}});
   }
-  mc::log::info("migrations up to date",
-                {{"schema", schema}, {"applied_now", std::to_string(count)},
-                 {"total", std::to_string(files.size())}});
+  mc::log::info("migrations up to date", {{"schema", schema},
+                                          {"applied_now", std::to_string(count)},
+                                          {"total", std::to_string(files.size())}});
 }
 
 }  // namespace mc::pg

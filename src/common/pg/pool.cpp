@@ -24,7 +24,8 @@ bool idle_connection_healthy(const pqxx::connection& conn) {
 }  // namespace
 
 pool::pool(pool_config config) : config_(std::move(config)) {
-  if (config_.connections == 0) throw std::invalid_argument("pg pool needs at least one connection");
+  if (config_.connections == 0)
+    throw std::invalid_argument("pg pool needs at least one connection");
   conninfo_ = conninfo();
   workers_.reserve(config_.connections);
   for (std::size_t i = 0; i < config_.connections; ++i) {
@@ -89,7 +90,8 @@ void pool::worker_loop() {
         std::lock_guard lock(mutex_);
         ++rejected_;
       }
-      j->fail(std::make_exception_ptr(pool_busy("pg pool: no connection free within queue_wait_ms")));
+      j->fail(
+          std::make_exception_ptr(pool_busy("pg pool: no connection free within queue_wait_ms")));
       continue;
     }
     if (conn && !idle_connection_healthy(*conn)) {
@@ -101,7 +103,8 @@ void pool::worker_loop() {
         conn = std::make_unique<pqxx::connection>(conninfo_);
         if (config_.statement_timeout_ms.count() > 0) {
           pqxx::nontransaction tx(*conn);
-          tx.exec("SET statement_timeout = " + std::to_string(config_.statement_timeout_ms.count()));
+          tx.exec("SET statement_timeout = " +
+                  std::to_string(config_.statement_timeout_ms.count()));
         }
         if (opened_before) {
           std::lock_guard lock(mutex_);

@@ -60,8 +60,8 @@ class pool_busy : public std::runtime_error {
 };
 
 struct pool_stats {
-  std::size_t connections = 0;  // configured size
-  std::size_t queued = 0;       // jobs waiting for a connection
+  std::size_t connections = 0;   // configured size
+  std::size_t queued = 0;        // jobs waiting for a connection
   std::uint64_t reconnects = 0;  // connections reopened after a break
   std::uint64_t rejected = 0;    // jobs failed with pool_busy
 };
@@ -132,12 +132,14 @@ class pool {
 
   template <class F, class Handler>
   struct async_job final : job {
-    using work_executor = std::decay_t<decltype(net::prefer(
-        std::declval<net::associated_executor_t<Handler>>(), net::execution::outstanding_work.tracked))>;
+    using work_executor =
+        std::decay_t<decltype(net::prefer(std::declval<net::associated_executor_t<Handler>>(),
+                                          net::execution::outstanding_work.tracked))>;
 
     async_job(F fn, Handler h)
         : f(std::move(fn)),
-          work(net::prefer(net::get_associated_executor(h), net::execution::outstanding_work.tracked)),
+          work(net::prefer(net::get_associated_executor(h),
+                           net::execution::outstanding_work.tracked)),
           handler(std::move(h)) {}
 
     bool run(pqxx::connection& conn) noexcept override {

@@ -114,12 +114,14 @@ struct async_client::impl {
 
 async_client::async_client(const std::string& url, async_client_options options)
     : impl_(std::make_unique<impl>()) {
-  if (options.connections == 0) throw std::invalid_argument("redis async_client needs connections > 0");
+  if (options.connections == 0)
+    throw std::invalid_argument("redis async_client needs connections > 0");
   impl_->options = options;
   std::vector<client> clients;
   for (std::size_t i = 0; i < options.connections; ++i) clients.emplace_back(url, options.client);
   for (auto& c : clients) {
-    impl_->workers.emplace_back([this, c = std::move(c)]() mutable { impl_->worker_loop(std::move(c)); });
+    impl_->workers.emplace_back(
+        [this, c = std::move(c)]() mutable { impl_->worker_loop(std::move(c)); });
   }
 }
 
@@ -133,12 +135,12 @@ async_client::~async_client() {
 }
 
 net::awaitable<reply> async_client::command(std::vector<std::string> args) {
-  return impl_->execute<reply>(
-      [args = std::move(args)](client& c) { return c.command(args); },
-      [](const std::string& why) { return reply::error(why, true); });
+  return impl_->execute<reply>([args = std::move(args)](client& c) { return c.command(args); },
+                               [](const std::string& why) { return reply::error(why, true); });
 }
 
-net::awaitable<std::vector<reply>> async_client::pipeline(std::vector<std::vector<std::string>> cmds) {
+net::awaitable<std::vector<reply>> async_client::pipeline(
+    std::vector<std::vector<std::string>> cmds) {
   const std::size_t n = cmds.size();
   return impl_->execute<std::vector<reply>>(
       [cmds = std::move(cmds)](client& c) { return c.pipeline(cmds); },
@@ -148,18 +150,16 @@ net::awaitable<std::vector<reply>> async_client::pipeline(std::vector<std::vecto
 net::awaitable<reply> async_client::eval(const script& s, std::vector<std::string> keys,
                                          std::vector<std::string> args) {
   // The script is copied so the job never refers to the caller's frame.
-  return impl_->execute<reply>(
-      [s, keys = std::move(keys), args = std::move(args)](client& c) {
-        return c.eval_script(s, keys, args);
-      },
-      [](const std::string& why) { return reply::error(why, true); });
+  return impl_->execute<reply>([s, keys = std::move(keys), args = std::move(args)](
+                                   client& c) { return c.eval_script(s, keys, args); },
+                               [](const std::string& why) { return reply::error(why, true); });
 }
 
 net::awaitable<bool> async_client::ping() {
   // Built outside the co_await: GCC 12 miscompiles string-literal braced lists inside one.
   std::vector<std::string> cmd{std::string("PING")};
   reply r = co_await command(std::move(cmd));
-  co_return r.type == reply_type::status && r.str == "PONG";
+  co_return r.type == reply_type::status&& r.str == "PONG";
 }
 
 async_client_stats async_client::stats() const {

@@ -46,7 +46,8 @@ std::optional<endpoint> parse_url(std::string_view url) {
   if (auto at = authority.rfind('@'); at != std::string_view::npos) {
     std::string_view userinfo = authority.substr(0, at);
     auto colon = userinfo.find(':');
-    ep.password = percent_decode(colon == std::string_view::npos ? userinfo : userinfo.substr(colon + 1));
+    ep.password =
+        percent_decode(colon == std::string_view::npos ? userinfo : userinfo.substr(colon + 1));
     authority = authority.substr(at + 1);
   }
   std::string_view port_text;
@@ -185,6 +186,8 @@ bool client::ping() {
   return r.type == reply_type::status && r.str == "PONG";
 }
 
-bool client::connected() const { return impl_->ctx != nullptr; }
+bool client::connected() const {
+  return impl_->ctx != nullptr;
+}
 
 }  // namespace mc::redis

@@ -12,9 +12,9 @@ enum class reply_type { nil, integer, string, status, error, array };
 
 struct reply {
   reply_type type = reply_type::nil;
-  std::int64_t integer = 0;      // reply_type::integer
-  std::string str;               // string, status ("OK"), or error text ("ERR ...", "NOSCRIPT ...")
-  std::vector<reply> elements;   // reply_type::array
+  std::int64_t integer = 0;     // reply_type::integer
+  std::string str;              // string, status ("OK"), or error text ("ERR ...", "NOSCRIPT ...")
+  std::vector<reply> elements;  // reply_type::array
   bool connection_error = false;  // no answer from Redis: connect/IO failure or timeout
 
   // False for Redis errors and connection errors.

@@ -39,7 +39,8 @@ int poll_ms(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-subscriber::subscriber(const std::string& url, message_handler on_message, subscriber_options options)
+subscriber::subscriber(const std::string& url, message_handler on_message,
+                       subscriber_options options)
     : on_message_(std::move(on_message)), options_(options) {
   auto ep = parse_url(url);
   if (!ep) throw std::invalid_argument("invalid redis URL (want redis://host:port[/db]): " + url);
@@ -161,7 +162,8 @@ void subscriber::thread_main() {
     }
     if (!first) ++reconnects_;
     first = false;
-    mc::log::info("redis subscriber connected", {{"reconnects", std::to_string(reconnects_.load())}});
+    mc::log::info("redis subscriber connected",
+                  {{"reconnects", std::to_string(reconnects_.load())}});
     const auto started = clock::now();
     session(ctx.get());
     {

@@ -74,8 +74,8 @@ audit_report run_audit(const std::string& postgres_url) {
   report.postings = counts[1].as<std::size_t>();
   report.open_orders = counts[2].as<std::size_t>();
   for (const check& c : checks) {
-    const auto rows = tx.exec(std::string(c.sql) + " LIMIT " +
-                              std::to_string(violations_per_check_max + 1));
+    const auto rows =
+        tx.exec(std::string(c.sql) + " LIMIT " + std::to_string(violations_per_check_max + 1));
     int shown = 0;
     for (const auto& r : rows) {
       if (shown++ == violations_per_check_max) {

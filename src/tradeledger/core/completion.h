@@ -27,8 +27,8 @@ template <class Handler>
 class handler_completion final : public completion {
  public:
   explicit handler_completion(Handler h)
-      : work_(net::prefer(net::get_associated_executor(h),
-                          net::execution::outstanding_work.tracked)),
+      : work_(
+            net::prefer(net::get_associated_executor(h), net::execution::outstanding_work.tracked)),
         handler_(std::move(h)) {}
 
   void complete(command_result result) noexcept override {
@@ -38,9 +38,9 @@ class handler_completion final : public completion {
   }
 
  private:
-  using work_executor = std::decay_t<decltype(net::prefer(
-      std::declval<net::associated_executor_t<Handler>>(),
-      net::execution::outstanding_work.tracked))>;
+  using work_executor =
+      std::decay_t<decltype(net::prefer(std::declval<net::associated_executor_t<Handler>>(),
+                                        net::execution::outstanding_work.tracked))>;
   work_executor work_;
   Handler handler_;
 };

@@ -30,17 +30,17 @@ inline constexpr std::uint64_t first_user_id = 1000;
 
 struct core_config {
   std::string postgres_url;
-  std::string redis_url;       // "" = no quotes feed and no outbox relay (tests, tools)
-  std::string migrations_dir;  // "" = do not migrate (the schema must already exist)
-  bool house_liquidity = true;  // false: quote ticks only move the reference price
+  std::string redis_url;         // "" = no quotes feed and no outbox relay (tests, tools)
+  std::string migrations_dir;    // "" = do not migrate (the schema must already exist)
+  bool house_liquidity = true;   // false: quote ticks only move the reference price
   bool subscribe_quotes = true;  // subscribe to quotes:<SYMBOL> on redis_url
   bool run_outbox_relay = true;  // publish the outbox to redis_url
   std::size_t batch_max = default_batch_max;
   std::size_t queue_max = default_queue_max;
-  std::size_t read_connections = 4;            // pg pool for reads
-  std::size_t read_queue_max = 1024;           // pg pool jobs waiting
-  std::size_t outbox_batch_max = 2000;         // rows per relay round (one PUBLISH pipeline)
-  std::chrono::milliseconds outbox_poll_ms{1000};       // fallback poll when nobody wakes it
+  std::size_t read_connections = 4;                // pg pool for reads
+  std::size_t read_queue_max = 1024;               // pg pool jobs waiting
+  std::size_t outbox_batch_max = 2000;             // rows per relay round (one PUBLISH pipeline)
+  std::chrono::milliseconds outbox_poll_ms{1000};  // fallback poll when nobody wakes it
   std::chrono::milliseconds outbox_backoff_max_ms{2000};  // retry delay cap while Redis is down
   std::chrono::milliseconds stop_flush_timeout_ms{5000};  // stop(): wait this long for the relay
   engine::engine_config engine = engine::default_config();

@@ -14,13 +14,30 @@ class json_out {
  public:
   // `continuing`: `out` already holds an open object with members, so the next member needs a
   // leading comma (outbox payloads start with their "seq").
-  explicit json_out(std::string& out, bool continuing = false)
-      : out_(out), first_(!continuing) {}
+  explicit json_out(std::string& out, bool continuing = false) : out_(out), first_(!continuing) {}
 
-  json_out& begin_object() { separate(); out_ += '{'; first_ = true; return *this; }
-  json_out& end_object() { out_ += '}'; first_ = false; return *this; }
-  json_out& begin_array() { separate(); out_ += '['; first_ = true; return *this; }
-  json_out& end_array() { out_ += ']'; first_ = false; return *this; }
+  json_out& begin_object() {
+    separate();
+    out_ += '{';
+    first_ = true;
+    return *this;
+  }
+  json_out& end_object() {
+    out_ += '}';
+    first_ = false;
+    return *this;
+  }
+  json_out& begin_array() {
+    separate();
+    out_ += '[';
+    first_ = true;
+    return *this;
+  }
+  json_out& end_array() {
+    out_ += ']';
+    first_ = false;
+    return *this;
+  }
 
   json_out& key(std::string_view k) {
     separate();
@@ -29,10 +46,26 @@ class json_out {
     after_key_ = true;
     return *this;
   }
-  json_out& str(std::string_view v) { separate(); log::append_json_string(out_, v); return *this; }
-  json_out& num(std::int64_t v) { separate(); out_ += std::to_string(v); return *this; }
-  json_out& boolean(bool v) { separate(); out_ += v ? "true" : "false"; return *this; }
-  json_out& null() { separate(); out_ += "null"; return *this; }
+  json_out& str(std::string_view v) {
+    separate();
+    log::append_json_string(out_, v);
+    return *this;
+  }
+  json_out& num(std::int64_t v) {
+    separate();
+    out_ += std::to_string(v);
+    return *this;
+  }
+  json_out& boolean(bool v) {
+    separate();
+    out_ += v ? "true" : "false";
+    return *this;
+  }
+  json_out& null() {
+    separate();
+    out_ += "null";
+    return *this;
+  }
 
   json_out& field(std::string_view k, std::string_view v) { return key(k).str(v); }
   json_out& field_num(std::string_view k, std::int64_t v) { return key(k).num(v); }

@@ -43,8 +43,8 @@ ledger_core::ledger_core(core_config config)
       queue_(config_.queue_max, config_.engine.markets.size()),
       batch_commands_(metrics::default_registry().histogram(
           "tradeledger_batch_commands", "Commands per engine batch", {}, batch_size_buckets)),
-      commit_seconds_(metrics::default_registry().histogram(
-          "tradeledger_commit_seconds", "Time to write and commit one batch")),
+      commit_seconds_(metrics::default_registry().histogram("tradeledger_commit_seconds",
+                                                            "Time to write and commit one batch")),
       queue_depth_(metrics::default_registry().gauge("tradeledger_queue_depth",
                                                      "Commands waiting for the engine thread")),
       commands_total_(metrics::default_registry().counter("tradeledger_commands_total",
@@ -59,7 +59,9 @@ ledger_core::ledger_core(core_config config)
   }
 }
 
-ledger_core::~ledger_core() { stop(); }
+ledger_core::~ledger_core() {
+  stop();
+}
 
 void ledger_core::start() {
   if (started_) throw std::logic_error("ledger_core::start called twice");
@@ -157,11 +159,11 @@ void ledger_core::engine_loop() {
     seq_.begin_batch(job->rows);
     for (const auto& t : ticks) seq_.quote(t);
     for (auto& c : commands) {
-      job->rows.results.push_back(std::visit(
-          overloaded{[&](const place_order_request& r) { return seq_.place(r); },
-                     [&](const cancel_order_request& r) { return seq_.cancel(r); },
-                     [&](const topup_request& r) { return seq_.topup(r); }},
-          c.request));
+      job->rows.results.push_back(
+          std::visit(overloaded{[&](const place_order_request& r) { return seq_.place(r); },
+                                [&](const cancel_order_request& r) { return seq_.cancel(r); },
+                                [&](const topup_request& r) { return seq_.topup(r); }},
+                     c.request));
       job->done.push_back(std::move(c.done));
     }
     seq_.end_batch();
@@ -329,9 +331,8 @@ net::awaitable<command_result> ledger_core::get_order(std::string user_id, std::
 
 net::awaitable<command_result> ledger_core::list_orders(list_orders_query query) {
   const market_table* markets = &seq_.markets();
-  return read([markets, q = std::move(query)](pqxx::connection& c) {
-    return read_orders(c, *markets, q);
-  });
+  return read(
+      [markets, q = std::move(query)](pqxx::connection& c) { return read_orders(c, *markets, q); });
 }
 
 net::awaitable<command_result> ledger_core::portfolio(std::string user_id) {

@@ -44,9 +44,10 @@ round_result publish_round(pqxx::connection& conn, redis::client& redis, std::si
     if (!r.ok()) throw std::runtime_error("redis PUBLISH failed: " + r.str);
   }
   pqxx::work tx(conn);
-  tx.exec_params("UPDATE tradeledger.outbox SET published_at = now() "
-                 "WHERE seq BETWEEN $1 AND $2 AND published_at IS NULL",
-                 first, last);
+  tx.exec_params(
+      "UPDATE tradeledger.outbox SET published_at = now() "
+      "WHERE seq BETWEEN $1 AND $2 AND published_at IS NULL",
+      first, last);
   tx.commit();
   return {cmds.size(), last};
 }
@@ -55,14 +56,19 @@ round_result publish_round(pqxx::connection& conn, redis::client& redis, std::si
 
 outbox_relay::outbox_relay(outbox_relay_config config)
     : config_(std::move(config)),
-      published_total_(metrics::default_registry().counter(
-          "tradeledger_outbox_published_total", "Outbox rows published to Redis")),
+      published_total_(metrics::default_registry().counter("tradeledger_outbox_published_total",
+                                                           "Outbox rows published to Redis")),
       failures_total_(metrics::default_registry().counter(
-          "tradeledger_outbox_failures_total", "Outbox relay rounds that failed and were retried")) {}
+          "tradeledger_outbox_failures_total",
+          "Outbox relay rounds that failed and were retried")) {}
 
-outbox_relay::~outbox_relay() { stop(std::chrono::milliseconds{0}); }
+outbox_relay::~outbox_relay() {
+  stop(std::chrono::milliseconds{0});
+}
 
-void outbox_relay::start() { thread_ = std::thread([this] { run(); }); }
+void outbox_relay::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void outbox_relay::notify() {
   {

@@ -23,9 +23,9 @@ namespace mc::tradeledger {
 // averages are printed when the persister is destroyed.
 struct persist_timing {
   static constexpr int slots = 12;
-  static constexpr const char* names[slots] = {"begin+users", "accounts", "journal", "postings",
-                                               "orders_new", "orders_upd", "fills", "positions",
-                                               "outbox", "idempotency", "markets", "commit"};
+  static constexpr const char* names[slots] = {"begin+users", "accounts",    "journal", "postings",
+                                               "orders_new",  "orders_upd",  "fills",   "positions",
+                                               "outbox",      "idempotency", "markets", "commit"};
   double ms[slots] = {};
   long long rows[slots] = {};
   long long commands = 0, batches = 0;
@@ -34,7 +34,9 @@ struct persist_timing {
 namespace {
 
 // Nullable text for COPY: nullptr is written as \N.
-const char* text_or_null(const std::string& v) { return v.empty() ? nullptr : v.c_str(); }
+const char* text_or_null(const std::string& v) {
+  return v.empty() ? nullptr : v.c_str();
+}
 
 struct statement {
   const char* name;
@@ -122,8 +124,8 @@ void persister::write(const batch& b) {
       available.add(a.available);
       held.add(a.held);
     }
-    tx.exec_prepared("tl_accounts", id.str(), user.str(), kind.str(), asset.str(),
-                     available.str(), held.str());
+    tx.exec_prepared("tl_accounts", id.str(), user.str(), kind.str(), asset.str(), available.str(),
+                     held.str());
   }
   lap(1, b.accounts.size());
   if (!b.journal.empty()) {
@@ -149,20 +151,19 @@ void persister::write(const batch& b) {
   std::size_t new_orders = 0;
   for (const auto& o : b.orders) new_orders += o.id >= b.first_new_order_id ? 1 : 0;
   if (new_orders != 0) {
-    pqxx::stream_to s(tx, "tradeledger.orders",
-                      std::vector<std::string>{
-                          "id", "public_id", "user_id", "symbol", "side", "type",
-                          "time_in_force", "post_only", "price", "qty", "filled_qty",
-                          "filled_notional", "fee_units", "held", "status", "reject_reason",
-                          "client_order_id", "created_at", "updated_at"});
+    pqxx::stream_to s(
+        tx, "tradeledger.orders",
+        std::vector<std::string>{"id", "public_id", "user_id", "symbol", "side", "type",
+                                 "time_in_force", "post_only", "price", "qty", "filled_qty",
+                                 "filled_notional", "fee_units", "held", "status", "reject_reason",
+                                 "client_order_id", "created_at", "updated_at"});
     std::string price;
     for (const auto& o : b.orders) {
       if (o.id < b.first_new_order_id) continue;
       if (o.price) price = std::to_string(*o.price);
-      s << std::make_tuple(o.id, o.public_id.c_str(), o.user_id, o.symbol.c_str(), o.side,
-                           o.type, o.tif, o.post_only ? "t" : "f",
-                           o.price ? price.c_str() : nullptr, o.qty, o.filled_qty,
-                           o.filled_notional, o.fee_units, o.held, o.status,
+      s << std::make_tuple(o.id, o.public_id.c_str(), o.user_id, o.symbol.c_str(), o.side, o.type,
+                           o.tif, o.post_only ? "t" : "f", o.price ? price.c_str() : nullptr, o.qty,
+                           o.filled_qty, o.filled_notional, o.fee_units, o.held, o.status,
                            text_or_null(o.reject_reason), text_or_null(o.client_order_id),
                            format_rfc3339(o.created_us), format_rfc3339(o.updated_us));
     }
@@ -194,8 +195,8 @@ void persister::write(const batch& b) {
   lap(5, b.orders.size() - new_orders);
   if (!b.fills.empty()) {
     pqxx::stream_to s(tx, "tradeledger.fills",
-                      std::vector<std::string>{"trade_id", "order_id", "user_id", "symbol",
-                                               "side", "price", "qty", "fee", "liquidity", "ts"});
+                      std::vector<std::string>{"trade_id", "order_id", "user_id", "symbol", "side",
+                                               "price", "qty", "fee", "liquidity", "ts"});
     for (const auto& f : b.fills) {
       s << std::make_tuple(f.trade_id, f.order_id, f.user_id, f.symbol.c_str(), f.side, f.price,
                            f.qty, f.fee, f.liquidity, format_rfc3339(f.ts_us));
@@ -212,8 +213,7 @@ void persister::write(const batch& b) {
       cost.add(p.cost_basis);
       realized.add(p.realized_pnl);
     }
-    tx.exec_prepared("tl_positions", user.str(), sym.str(), qty.str(), cost.str(),
-                     realized.str());
+    tx.exec_prepared("tl_positions", user.str(), sym.str(), qty.str(), cost.str(), realized.str());
   }
   lap(7, b.positions.size());
   if (!b.outbox.empty()) {

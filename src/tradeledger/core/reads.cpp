@@ -25,10 +25,11 @@ std::map<std::int64_t, std::vector<fill_row>> load_fills(pqxx::work& tx,
   if (ids.empty()) return out;
   pg_array arr;
   for (auto id : ids) arr.add(id);
-  for (const auto& r : tx.exec_params(std::string("SELECT ") + fill_columns +
-                                          " FROM tradeledger.fills f WHERE f.order_id = ANY($1::bigint[]) "
-                                          "ORDER BY f.order_id, f.trade_id",
-                                      arr.str())) {
+  for (const auto& r :
+       tx.exec_params(std::string("SELECT ") + fill_columns +
+                          " FROM tradeledger.fills f WHERE f.order_id = ANY($1::bigint[]) "
+                          "ORDER BY f.order_id, f.trade_id",
+                      arr.str())) {
     fill_row f = decode_fill(r);
     out[f.order_id].push_back(std::move(f));
   }
@@ -92,9 +93,9 @@ command_result read_orders(pqxx::connection& conn, const market_table& markets,
   // The cursor is the sequence of the last order of the previous page; opaque to clients.
   std::int64_t cursor = 0;
   if (!q.cursor.empty()) {
-    const bool digits = q.cursor.size() <= 18 &&
-                        std::all_of(q.cursor.begin(), q.cursor.end(),
-                                    [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits =
+        q.cursor.size() <= 18 &&
+        std::all_of(q.cursor.begin(), q.cursor.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits) return make_error(error_code::bad_request, "malformed cursor");
     cursor = std::stoll(q.cursor);
   }

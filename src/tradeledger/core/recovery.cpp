@@ -112,9 +112,9 @@ recovery_summary recover(const std::string& postgres_url, sequencer& seq) {
                                "FROM tradeledger.positions")) {
     const auto sym = markets.find_id(r[1].as<std::string>());
     if (!sym) continue;  // a symbol no longer configured: nothing trades it any more
-    seq.restore_position(r[0].as<std::uint64_t>(), *sym,
-                         position{r[2].as<std::int64_t>(), r[3].as<std::int64_t>(),
-                                  r[4].as<std::int64_t>()});
+    seq.restore_position(
+        r[0].as<std::uint64_t>(), *sym,
+        position{r[2].as<std::int64_t>(), r[3].as<std::int64_t>(), r[4].as<std::int64_t>()});
   }
 
   summary.reference_prices.assign(markets.symbols().size(), 0);

@@ -6,10 +6,9 @@
 namespace mc::tradeledger {
 
 const char* intern_word(std::string_view text) {
-  static constexpr const char* words[] = {"BUY",   "SELL",  "LIMIT",  "MARKET",
-                                          "GTC",   "IOC",   "FOK",    "NEW",
-                                          "PARTIALLY_FILLED", "FILLED", "CANCELED",
-                                          "REJECTED", "MAKER", "TAKER"};
+  static constexpr const char* words[] = {
+      "BUY",    "SELL",     "LIMIT",    "MARKET", "GTC",  "IOC", "FOK", "NEW", "PARTIALLY_FILLED",
+      "FILLED", "CANCELED", "REJECTED", "MAKER",  "TAKER"};
   for (const char* w : words) {
     if (text == w) return w;
   }

@@ -20,10 +20,14 @@ constexpr std::size_t client_order_id_max = 64;
 
 const char* wire_status(engine::order_status s) {
   switch (s) {
-    case engine::order_status::open: return "NEW";
-    case engine::order_status::partially_filled: return "PARTIALLY_FILLED";
-    case engine::order_status::filled: return "FILLED";
-    case engine::order_status::canceled: return "CANCELED";
+    case engine::order_status::open:
+      return "NEW";
+    case engine::order_status::partially_filled:
+      return "PARTIALLY_FILLED";
+    case engine::order_status::filled:
+      return "FILLED";
+    case engine::order_status::canceled:
+      return "CANCELED";
   }
   return "NEW";
 }
@@ -151,7 +155,10 @@ void sequencer::put_account(std::uint64_t user, engine::asset_id asset, std::int
   if (inserted) {
     account_row row;
     row.id = id;
-    row.kind = user == 0 ? "external" : user == house_user_ ? "house" : user == fee_user_ ? "fee" : "user";
+    row.kind = user == 0             ? "external"
+               : user == house_user_ ? "house"
+               : user == fee_user_   ? "fee"
+                                     : "user";
     row.user_id = std::string_view(row.kind) == "user" ? static_cast<std::int64_t>(user) : 0;
     row.asset = markets_.assets()[asset].code;
     out_->accounts.push_back(std::move(row));
@@ -174,8 +181,8 @@ void sequencer::put_position(std::uint64_t user, engine::symbol_id symbol, const
   const std::uint64_t key = user * 256 + symbol;
   auto [it, inserted] = position_index_.try_emplace(key, out_->positions.size());
   if (inserted) {
-    out_->positions.push_back(position_row{static_cast<std::int64_t>(user),
-                                           markets_.at(symbol).name, 0, 0, 0});
+    out_->positions.push_back(
+        position_row{static_cast<std::int64_t>(user), markets_.at(symbol).name, 0, 0, 0});
   }
   position_row& row = out_->positions[it->second];
   row.qty = p.qty;
@@ -404,19 +411,26 @@ void sequencer::finish(command_ctx& ctx) {
 
 // ---- commands ----
 
+// A key this user already used: the same request gets the stored answer, a different one
+// IDEM_MISMATCH. nullopt when the key is new (or the user unknown), so the command runs.
+std::optional<command_result> sequencer::replay(const std::string& user_uuid,
+                                                const std::string& key,
+                                                const std::string& request_hash) const {
+  const auto known = find_user(user_uuid);
+  if (!known) return std::nullopt;
+  const auto* outcome = find_outcome(*known, key);
+  if (!outcome) return std::nullopt;
+  if (outcome->request_hash == request_hash) return outcome->result;
+  return make_error(error_code::idem_mismatch, "idempotency key was used with a different request");
+}
+
 command_result sequencer::place(const place_order_request& req) {
   const auto uuid = normalize_uuid(req.user_id);
   if (!uuid) return make_error(error_code::bad_request, "user_id must be a UUID");
   if (req.idempotency_key.empty()) {
     return make_error(error_code::bad_request, "an idempotency key is required");
   }
-  if (const auto known = find_user(*uuid)) {
-    if (const auto* o = find_outcome(*known, req.idempotency_key)) {
-      if (o->request_hash == req.request_hash) return o->result;
-      return make_error(error_code::idem_mismatch,
-                        "idempotency key was used with a different request");
-    }
-  }
+  if (auto seen = replay(*uuid, req.idempotency_key, req.request_hash)) return std::move(*seen);
   const std::uint64_t user = ensure_user(*uuid);
   auto fail = [&](error_code e, std::string message) {
     return remember(user, req.idempotency_key, req.request_hash, make_error(e, std::move(message)));
@@ -488,7 +502,9 @@ command_result sequencer::place(const place_order_request& req) {
   row.symbol = s.name;
   row.side = side == engine::side::buy ? "BUY" : "SELL";
   row.type = market ? "MARKET" : "LIMIT";
-  row.tif = tif == engine::time_in_force::gtc ? "GTC" : tif == engine::time_in_force::ioc ? "IOC" : "FOK";
+  row.tif = tif == engine::time_in_force::gtc   ? "GTC"
+            : tif == engine::time_in_force::ioc ? "IOC"
+                                                : "FOK";
   row.post_only = req.post_only;
   if (!market) row.price = price;
   row.qty = *q;
@@ -584,13 +600,7 @@ command_result sequencer::topup(const topup_request& req) {
   if (req.idempotency_key.empty()) {
     return make_error(error_code::bad_request, "an idempotency key is required");
   }
-  if (const auto known = find_user(*uuid)) {
-    if (const auto* o = find_outcome(*known, req.idempotency_key)) {
-      if (o->request_hash == req.request_hash) return o->result;
-      return make_error(error_code::idem_mismatch,
-                        "idempotency key was used with a different request");
-    }
-  }
+  if (auto seen = replay(*uuid, req.idempotency_key, req.request_hash)) return std::move(*seen);
   const std::uint64_t user = ensure_user(*uuid);
   auto fail = [&](std::string message) {
     return remember(user, req.idempotency_key, req.request_hash,

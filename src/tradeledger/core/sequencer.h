@@ -80,6 +80,8 @@ class sequencer {
   std::optional<std::uint64_t> find_user(const std::string& uuid) const;
   std::uint64_t ensure_user(const std::string& uuid);
   const idempotent_outcome* find_outcome(std::uint64_t user, const std::string& key) const;
+  std::optional<command_result> replay(const std::string& user_uuid, const std::string& key,
+                                       const std::string& request_hash) const;
   command_result remember(std::uint64_t user, const std::string& key, const std::string& hash,
                           command_result result);
 

@@ -21,7 +21,8 @@ http::response to_response(command_result r, const http::request& req) {
   if (r.error == error_code::none) return http::json_response(r.status, std::move(r.body));
   const std::string_view code = api_code(r.error);
   return http::error_response(http_status(r.error), code,
-                              r.message.empty() ? code : std::string_view(r.message), req.request_id);
+                              r.message.empty() ? code : std::string_view(r.message),
+                              req.request_id);
 }
 
 // Awaits a ledger call; an exception (a bug or a dead dependency) becomes 500, never a crash.
@@ -73,8 +74,8 @@ http::handler internal_api::authenticated(http::handler h) {
     if (auto why = auth_.check(header.value_or(std::string_view{}), unix_now_s())) {
       auth_failures_.inc();
       log::debug("service token refused", {{"request_id", req.request_id}, {"reason", *why}});
-      http::response res = http::error_response(401, http::code::unauthorized,
-                                                "a valid service token is required", req.request_id);
+      http::response res = http::error_response(
+          401, http::code::unauthorized, "a valid service token is required", req.request_id);
       res.set_header("WWW-Authenticate", "Bearer");
       co_return res;
     }

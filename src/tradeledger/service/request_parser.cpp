@@ -23,11 +23,15 @@ namespace {
 
 constexpr std::size_t json_parse_buffer_bytes = 4096;
 
-parse_failure bad(std::string message) { return {400, "BAD_REQUEST", std::move(message)}; }
+parse_failure bad(std::string message) {
+  return {400, "BAD_REQUEST", std::move(message)};
+}
 parse_failure bad_symbol(std::string_view symbol) {
   return {400, "INVALID_SYMBOL", "unknown symbol: " + std::string(symbol.substr(0, 32))};
 }
-parse_failure bad_type(std::string message) { return {400, "INVALID_ORDER_TYPE", std::move(message)}; }
+parse_failure bad_type(std::string message) {
+  return {400, "INVALID_ORDER_TYPE", std::move(message)};
+}
 
 // Fields of one JSON object, with the set of allowed names checked up front.
 class object_reader {
@@ -82,8 +86,8 @@ std::variant<int64_t, parse_failure> positive_decimal(std::string_view name, std
                                                       int scale, int64_t max_minor, int64_t step) {
   auto v = money::parse_decimal(text, scale);
   if (!v) {
-    return bad(std::string(name) + " is not a valid decimal: " +
-               std::string(money::to_string(v.error())));
+    return bad(std::string(name) +
+               " is not a valid decimal: " + std::string(money::to_string(v.error())));
   }
   if (*v <= 0) return bad(std::string(name) + " must be positive");
   if (*v > max_minor) return bad(std::string(name) + " is too large");
@@ -101,12 +105,12 @@ bool printable_ascii(std::string_view s) {
   return true;
 }
 
-#define MC_TRY_STRING(var, reader, name, required)                        \
-  std::optional<std::string_view> var;                                    \
-  {                                                                       \
-    auto r_ = (reader).string(name, required);                            \
+#define MC_TRY_STRING(var, reader, name, required)                         \
+  std::optional<std::string_view> var;                                     \
+  {                                                                        \
+    auto r_ = (reader).string(name, required);                             \
     if (auto* f_ = std::get_if<parse_failure>(&r_)) return std::move(*f_); \
-    var = std::get<0>(r_);                                                \
+    var = std::get<0>(r_);                                                 \
   }
 
 }  // namespace
@@ -200,7 +204,8 @@ parsed<place_order_request> parse_place_order(std::string_view body, std::string
   auto q = positive_decimal("qty", *qty, base_scale, market->max_qty, market->lot);
   if (auto* f = std::get_if<parse_failure>(&q)) return std::move(*f);
   if (std::get<int64_t>(q) < market->min_qty) {
-    return bad("qty is below the minimum " + money::format_decimal_trimmed(market->min_qty, base_scale));
+    return bad("qty is below the minimum " +
+               money::format_decimal_trimmed(market->min_qty, base_scale));
   }
   req.qty = money::format_decimal_trimmed(std::get<int64_t>(q), base_scale);
   int64_t price_minor = 0;
@@ -294,7 +299,8 @@ parsed<int> parse_depth(std::string_view text) {
   if (text.empty()) return book_depth_default;
   int v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size() || v < 1 || v > static_cast<int>(book_levels_max)) {
+  if (ec != std::errc{} || end != text.data() + text.size() || v < 1 ||
+      v > static_cast<int>(book_levels_max)) {
     return bad("depth must be an integer 1.." + std::to_string(book_levels_max));
   }
   return v;

@@ -48,9 +48,8 @@ std::optional<std::string> service_token_verifier::check(std::string_view author
   std::lock_guard lock(mutex_);
   ++verifications_;
   if (verified_.size() >= cache_max_) {
-    std::erase_if(verified_, [now_s](const auto& kv) {
-      return now_s >= kv.second + jwt::leeway_s_default;
-    });
+    std::erase_if(verified_,
+                  [now_s](const auto& kv) { return now_s >= kv.second + jwt::leeway_s_default; });
     if (verified_.size() >= cache_max_) verified_.clear();
   }
   verified_.emplace(std::string(token), c.expires_at);

@@ -23,10 +23,11 @@ service_config load_service_config(const config::env_reader& env) {
   c.access_log = env.boolean("HTTP_ACCESS_LOG", true);
   c.body_limit_bytes =
       static_cast<std::size_t>(env.integer("HTTP_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 << 20));
-  c.batch_max = static_cast<std::size_t>(env.integer("TRADE_LEDGER_BATCH_MAX", static_cast<int64_t>(default_batch_max), 1, 1 << 20));
-  c.queue_max = static_cast<std::size_t>(env.integer("TRADE_LEDGER_QUEUE_MAX", static_cast<int64_t>(default_queue_max), 1, 1 << 24));
-  c.db_connections =
-      static_cast<std::size_t>(env.integer("TRADE_LEDGER_DB_CONNECTIONS", 4, 1, 64));
+  c.batch_max = static_cast<std::size_t>(
+      env.integer("TRADE_LEDGER_BATCH_MAX", static_cast<int64_t>(default_batch_max), 1, 1 << 20));
+  c.queue_max = static_cast<std::size_t>(
+      env.integer("TRADE_LEDGER_QUEUE_MAX", static_cast<int64_t>(default_queue_max), 1, 1 << 24));
+  c.db_connections = static_cast<std::size_t>(env.integer("TRADE_LEDGER_DB_CONNECTIONS", 4, 1, 64));
   c.auth_cache_max =
       static_cast<std::size_t>(env.integer("SERVICE_TOKEN_CACHE_MAX", 4096, 1, 1 << 20));
   return c;

@@ -53,7 +53,9 @@ tradeledger_service::tradeledger_service(service_config config, net::io_context&
       router_, [this]() -> net::awaitable<bool> { co_return co_await ready(); }, "tradeledger");
 }
 
-tradeledger_service::~tradeledger_service() { stop(); }
+tradeledger_service::~tradeledger_service() {
+  stop();
+}
 
 void tradeledger_service::start() {
   core_->start();
@@ -79,13 +81,15 @@ net::awaitable<void> tradeledger_service::shutdown() {
   stop();
 }
 
-std::uint16_t tradeledger_service::port() const { return server_ ? server_->port() : 0; }
+std::uint16_t tradeledger_service::port() const {
+  return server_ ? server_->port() : 0;
+}
 
 net::awaitable<bool> tradeledger_service::ready() {
   if (!core_->running()) co_return false;
   const bool db = co_await ready_db_.ping();
   const bool cache = co_await ready_redis_.ping();
-  co_return db && cache;
+  co_return db&& cache;
 }
 
 }  // namespace mc::tradeledger

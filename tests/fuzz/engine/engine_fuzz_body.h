@@ -88,7 +88,11 @@ inline std::string run_engine_fuzz(const std::uint8_t* data, std::size_t size,
       default: {
         const symbol_id s = in.u8() % 3;
         const price_t bid = static_cast<price_t>(in.u16() % 2'100);
-        c = quote_tick{0, s, bid, static_cast<qty_t>(in.u8() % 40), bid + in.u8() % 64,
+        c = quote_tick{0,
+                       s,
+                       bid,
+                       static_cast<qty_t>(in.u8() % 40),
+                       bid + in.u8() % 64,
                        static_cast<qty_t>(in.u8() % 40)};
         break;
       }
@@ -112,13 +116,15 @@ inline std::string run_engine_fuzz(const std::uint8_t* data, std::size_t size,
       }
     }
     if (const auto* t = std::get_if<top_up>(&c)) {
-      if (ev.size() == 1 && ev[0].type == event_type::balance_changed) supply[t->asset] += t->amount;
+      if (ev.size() == 1 && ev[0].type == event_type::balance_changed)
+        supply[t->asset] += t->amount;
     }
     for (asset_id a = 0; a < cfg.assets.size(); ++a) {
       int128_t sum = 0;
-      for (const account& acc : eng.accounts()) sum += static_cast<int128_t>(acc.available[a]) + acc.held[a];
-      if (sum != supply[a]) return "asset " + cfg.assets[a].code + " not conserved at seq " +
-                                   std::to_string(seq);
+      for (const account& acc : eng.accounts())
+        sum += static_cast<int128_t>(acc.available[a]) + acc.held[a];
+      if (sum != supply[a])
+        return "asset " + cfg.assets[a].code + " not conserved at seq " + std::to_string(seq);
     }
     const audit_result r = eng.audit();
     if (!r.ok) return r.message + " at seq " + std::to_string(seq);

@@ -21,8 +21,8 @@ class Migrate : public ::testing::Test {
  protected:
   void SetUp() override {
     url_ = mc::test::fresh_database();
-    dir_ = fs::temp_directory_path() /
-           ("mc_migrate_" + std::to_string(::getpid()) + "_" + std::to_string(std::random_device{}()));
+    dir_ = fs::temp_directory_path() / ("mc_migrate_" + std::to_string(::getpid()) + "_" +
+                                        std::to_string(std::random_device{}()));
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }

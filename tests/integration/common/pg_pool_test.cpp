@@ -51,13 +51,16 @@ TEST(PgPool, RunsQueryFromCoroutineAndReturnsValue) {
   int value = 0;
   bool void_ran = false;
   std::atomic<int> failures{0};
-  spawn(io, [&]() -> net::awaitable<void> {
-    value = co_await pool.run([](pqxx::connection& c) {
-      pqxx::work tx(c);
-      return tx.exec1("SELECT 40 + 2")[0].as<int>();
-    });
-    co_await pool.run([&](pqxx::connection&) { void_ran = true; });
-  }, failures);
+  spawn(
+      io,
+      [&]() -> net::awaitable<void> {
+        value = co_await pool.run([](pqxx::connection& c) {
+          pqxx::work tx(c);
+          return tx.exec1("SELECT 40 + 2")[0].as<int>();
+        });
+        co_await pool.run([&](pqxx::connection&) { void_ran = true; });
+      },
+      failures);
   run_io(io, 1);
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(value, 42);
@@ -80,34 +83,40 @@ TEST(PgPool, SlowQueriesDoNotBlockIoThreads) {
   clock_type::time_point finished;
 
   // The ticker records which threads are the io_context's and proves they stay free.
-  spawn(io, [&]() -> net::awaitable<void> {
-    net::steady_timer timer(co_await net::this_coro::executor);
-    while (done < queries) {
-      {
-        std::lock_guard lock(m);
-        io_threads.insert(std::this_thread::get_id());
-      }
-      ++ticks;
-      timer.expires_after(10ms);
-      co_await timer.async_wait(net::use_awaitable);
-    }
-  }, failures);
-  for (int i = 0; i < queries; ++i) {
-    spawn(io, [&]() -> net::awaitable<void> {
-      co_await pool.run([&](pqxx::connection& c) {
-        {
-          std::lock_guard lock(m);
-          query_threads.insert(std::this_thread::get_id());
+  spawn(
+      io,
+      [&]() -> net::awaitable<void> {
+        net::steady_timer timer(co_await net::this_coro::executor);
+        while (done < queries) {
+          {
+            std::lock_guard lock(m);
+            io_threads.insert(std::this_thread::get_id());
+          }
+          ++ticks;
+          timer.expires_after(10ms);
+          co_await timer.async_wait(net::use_awaitable);
         }
-        pqxx::work tx(c);
-        tx.exec("SELECT pg_sleep(0.2)");
-      });
-      {
-        std::lock_guard lock(m);
-        resume_threads.insert(std::this_thread::get_id());
-      }
-      if (++done == queries) finished = clock_type::now();
-    }, failures);
+      },
+      failures);
+  for (int i = 0; i < queries; ++i) {
+    spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+          co_await pool.run([&](pqxx::connection& c) {
+            {
+              std::lock_guard lock(m);
+              query_threads.insert(std::this_thread::get_id());
+            }
+            pqxx::work tx(c);
+            tx.exec("SELECT pg_sleep(0.2)");
+          });
+          {
+            std::lock_guard lock(m);
+            resume_threads.insert(std::this_thread::get_id());
+          }
+          if (++done == queries) finished = clock_type::now();
+        },
+        failures);
   }
   run_io(io, 2);
 
@@ -121,7 +130,8 @@ TEST(PgPool, SlowQueriesDoNotBlockIoThreads) {
   EXPECT_GE(ticks, 20);
   EXPECT_EQ(query_threads.size(), static_cast<std::size_t>(connections));
   for (auto id : query_threads) EXPECT_EQ(io_threads.count(id), 0u) << "query ran on an I/O thread";
-  for (auto id : resume_threads) EXPECT_EQ(io_threads.count(id), 1u) << "resumed off the io_context";
+  for (auto id : resume_threads)
+    EXPECT_EQ(io_threads.count(id), 1u) << "resumed off the io_context";
 }
 
 TEST(PgPool, ExceptionsPropagateToTheCoroutine) {
@@ -131,26 +141,29 @@ TEST(PgPool, ExceptionsPropagateToTheCoroutine) {
   std::string custom_error;
   int after = 0;
   std::atomic<int> failures{0};
-  spawn(io, [&]() -> net::awaitable<void> {
-    try {
-      co_await pool.run([](pqxx::connection& c) {
-        pqxx::work tx(c);
-        return tx.exec("SELECT * FROM no_such_table").size();
-      });
-    } catch (const pqxx::sql_error& e) {
-      sql_error = e.what();
-    }
-    try {
-      co_await pool.run([](pqxx::connection&) -> int { throw std::runtime_error("boom"); });
-    } catch (const std::runtime_error& e) {
-      custom_error = e.what();
-    }
-    // The connection that saw the errors is still usable.
-    after = co_await pool.run([](pqxx::connection& c) {
-      pqxx::work tx(c);
-      return tx.exec1("SELECT 7")[0].as<int>();
-    });
-  }, failures);
+  spawn(
+      io,
+      [&]() -> net::awaitable<void> {
+        try {
+          co_await pool.run([](pqxx::connection& c) {
+            pqxx::work tx(c);
+            return tx.exec("SELECT * FROM no_such_table").size();
+          });
+        } catch (const pqxx::sql_error& e) {
+          sql_error = e.what();
+        }
+        try {
+          co_await pool.run([](pqxx::connection&) -> int { throw std::runtime_error("boom"); });
+        } catch (const std::runtime_error& e) {
+          custom_error = e.what();
+        }
+        // The connection that saw the errors is still usable.
+        after = co_await pool.run([](pqxx::connection& c) {
+          pqxx::work tx(c);
+          return tx.exec1("SELECT 7")[0].as<int>();
+        });
+      },
+      failures);
   run_io(io, 2);
   EXPECT_EQ(failures, 0);
   EXPECT_NE(sql_error.find("no_such_table"), std::string::npos) << sql_error;
@@ -162,12 +175,15 @@ TEST(PgPool, UncaughtErrorReachesCoSpawnHandler) {
   mc::pg::pool pool(config(mc::test::fresh_database(), 1));
   net::io_context io;
   std::atomic<int> failures{0};
-  spawn(io, [&]() -> net::awaitable<void> {
-    co_await pool.run([](pqxx::connection& c) {
-      pqxx::work tx(c);
-      tx.exec("SELEC broken");
-    });
-  }, failures);
+  spawn(
+      io,
+      [&]() -> net::awaitable<void> {
+        co_await pool.run([](pqxx::connection& c) {
+          pqxx::work tx(c);
+          tx.exec("SELEC broken");
+        });
+      },
+      failures);
   run_io(io, 1);
   EXPECT_EQ(failures, 1);
 }
@@ -179,14 +195,17 @@ std::set<int> pool_pids(mc::pg::pool& pool, int n) {
   std::set<int> pids;
   std::atomic<int> failures{0};
   for (int i = 0; i < n; ++i) {
-    spawn(io, [&]() -> net::awaitable<void> {
-      int pid = co_await pool.run([](pqxx::connection& c) {
-        pqxx::work tx(c);
-        return tx.exec1("SELECT pg_backend_pid() FROM pg_sleep(0.1)")[0].as<int>();
-      });
-      std::lock_guard lock(m);
-      pids.insert(pid);
-    }, failures);
+    spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+          int pid = co_await pool.run([](pqxx::connection& c) {
+            pqxx::work tx(c);
+            return tx.exec1("SELECT pg_backend_pid() FROM pg_sleep(0.1)")[0].as<int>();
+          });
+          std::lock_guard lock(m);
+          pids.insert(pid);
+        },
+        failures);
   }
   run_io(io, 2);
   EXPECT_EQ(failures, 0);
@@ -203,13 +222,15 @@ TEST(PgPool, ReopensConnectionsKilledByTheServer) {
   pqxx::connection admin(mc::test::postgres_admin_url());
   {
     pqxx::nontransaction tx(admin);
-    tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", dbname);
+    tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                   dbname);
   }
   // pg_terminate_backend only signals; wait until the backends are really gone.
   const auto deadline = clock_type::now() + 5s;
   for (;;) {
     pqxx::nontransaction tx(admin);
-    if (tx.exec_params1("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", dbname)[0].as<int>() == 0) {
+    if (tx.exec_params1("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", dbname)[0]
+            .as<int>() == 0) {
       break;
     }
     ASSERT_LT(clock_type::now(), deadline) << "backends did not exit";
@@ -249,7 +270,8 @@ TEST(PgPool, WithConnectionWorksFromPlainThreads) {
   EXPECT_THROW(pool.with_connection([](pqxx::connection& c) {
     pqxx::work tx(c);
     tx.exec("SELECT * FROM missing");
-  }), pqxx::sql_error);
+  }),
+               pqxx::sql_error);
 }
 
 TEST(PgPool, FullQueueRejectsAtOnce) {
@@ -270,23 +292,26 @@ TEST(PgPool, FullQueueRejectsAtOnce) {
     });
     ++completed;
   };
-  spawn(io, [&]() -> net::awaitable<void> {
-    net::steady_timer timer(co_await net::this_coro::executor);
-    spawn(io, slow, failures);  // occupies the only connection
-    timer.expires_after(100ms);
-    co_await timer.async_wait(net::use_awaitable);
-    spawn(io, slow, failures);  // queued
-    spawn(io, slow, failures);  // queued: queue now full
-    timer.expires_after(20ms);
-    co_await timer.async_wait(net::use_awaitable);
-    auto t0 = clock_type::now();
-    try {
-      co_await pool.run([](pqxx::connection&) {});
-    } catch (const mc::pg::pool_busy&) {
-      ++busy;
-    }
-    rejection_time = clock_type::now() - t0;
-  }, failures);
+  spawn(
+      io,
+      [&]() -> net::awaitable<void> {
+        net::steady_timer timer(co_await net::this_coro::executor);
+        spawn(io, slow, failures);  // occupies the only connection
+        timer.expires_after(100ms);
+        co_await timer.async_wait(net::use_awaitable);
+        spawn(io, slow, failures);  // queued
+        spawn(io, slow, failures);  // queued: queue now full
+        timer.expires_after(20ms);
+        co_await timer.async_wait(net::use_awaitable);
+        auto t0 = clock_type::now();
+        try {
+          co_await pool.run([](pqxx::connection&) {});
+        } catch (const mc::pg::pool_busy&) {
+          ++busy;
+        }
+        rejection_time = clock_type::now() - t0;
+      },
+      failures);
   run_io(io, 2);
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(completed, 3);
@@ -307,26 +332,31 @@ TEST(PgPool, QueuedJobExpiresAfterQueueWait) {
     });
   });
   std::this_thread::sleep_for(100ms);
-  EXPECT_THROW(pool.with_connection([&](pqxx::connection&) { second_ran = true; }), mc::pg::pool_busy);
+  EXPECT_THROW(pool.with_connection([&](pqxx::connection&) { second_ran = true; }),
+               mc::pg::pool_busy);
   slow.join();
   EXPECT_FALSE(second_ran);
 }
 
 TEST(PgPool, PingReportsDatabaseState) {
   mc::pg::pool up(config(mc::test::fresh_database(), 1));
-  auto down_cfg = config("postgresql://microcoin@127.0.0.1:" + std::to_string(mc::test::free_port()) + "/x", 1);
+  auto down_cfg =
+      config("postgresql://microcoin@127.0.0.1:" + std::to_string(mc::test::free_port()) + "/x", 1);
   mc::pg::pool down(down_cfg);
   net::io_context io;
   bool up_ok = false;
   bool down_ok = true;
   clock_type::duration down_time{};
   std::atomic<int> failures{0};
-  spawn(io, [&]() -> net::awaitable<void> {
-    up_ok = co_await up.ping();
-    auto t0 = clock_type::now();
-    down_ok = co_await down.ping();
-    down_time = clock_type::now() - t0;
-  }, failures);
+  spawn(
+      io,
+      [&]() -> net::awaitable<void> {
+        up_ok = co_await up.ping();
+        auto t0 = clock_type::now();
+        down_ok = co_await down.ping();
+        down_time = clock_type::now() - t0;
+      },
+      failures);
   run_io(io, 1);
   EXPECT_EQ(failures, 0);
   EXPECT_TRUE(up_ok);

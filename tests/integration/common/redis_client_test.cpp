@@ -176,24 +176,33 @@ TEST(RedisAsyncClient, ServesManyCoroutinesOnSeveralConnections) {
   std::atomic<int> ok{0};
   constexpr int coroutines = 50;
   for (int i = 0; i < coroutines; ++i) {
-    net::co_spawn(io, [&]() -> net::awaitable<void> {
-      std::vector<std::string> incr{"INCR", key("async")};
-      auto r = co_await rc.command(std::move(incr));
-      std::vector<std::vector<std::string>> cmds{{"INCR", key("async_p")}, {"INCR", key("async_p")}};
-      auto p = co_await rc.pipeline(std::move(cmds));
-      // Arguments built before the co_await: GCC 12 rejects string-literal braced lists in one.
-      std::vector<std::string> keys{key("async_e")};
-      std::vector<std::string> args{std::string("10")};
-      auto e = co_await rc.eval(add, std::move(keys), std::move(args));
-      if (r.type == reply_type::integer && p.size() == 2 && p[1].type == reply_type::integer &&
-          e.type == reply_type::integer) {
-        ++ok;
-      }
-    }, [&](std::exception_ptr ex) { if (ex) ++failures; });
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+          std::vector<std::string> incr{"INCR", key("async")};
+          auto r = co_await rc.command(std::move(incr));
+          std::vector<std::vector<std::string>> cmds{{"INCR", key("async_p")},
+                                                     {"INCR", key("async_p")}};
+          auto p = co_await rc.pipeline(std::move(cmds));
+          // Arguments built before the co_await: GCC 12 rejects string-literal braced lists in one.
+          std::vector<std::string> keys{key("async_e")};
+          std::vector<std::string> args{std::string("10")};
+          auto e = co_await rc.eval(add, std::move(keys), std::move(args));
+          if (r.type == reply_type::integer && p.size() == 2 && p[1].type == reply_type::integer &&
+              e.type == reply_type::integer) {
+            ++ok;
+          }
+        },
+        [&](std::exception_ptr ex) {
+          if (ex) ++failures;
+        });
   }
   bool pinged = false;
-  net::co_spawn(io, [&]() -> net::awaitable<void> { pinged = co_await rc.ping(); },
-                [&](std::exception_ptr ex) { if (ex) ++failures; });
+  net::co_spawn(
+      io, [&]() -> net::awaitable<void> { pinged = co_await rc.ping(); },
+      [&](std::exception_ptr ex) {
+        if (ex) ++failures;
+      });
   run_io(io, 2);
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(ok, coroutines);
@@ -217,21 +226,31 @@ TEST(RedisAsyncClient, BlockingCommandsRunInParallelOffTheIoThread) {
   std::atomic<int> done{0};
   const auto t0 = clock_type::now();
   for (int i = 0; i < 4; ++i) {
-    net::co_spawn(io, [&, i]() -> net::awaitable<void> {
-      std::vector<std::string> blpop{"BLPOP", key("idle" + std::to_string(i)), "0.3"};
-      auto r = co_await rc.command(std::move(blpop));
-      if (r.is_nil()) ++nils;
-      ++done;
-    }, [&](std::exception_ptr ex) { if (ex) ++failures; });
+    net::co_spawn(
+        io,
+        [&, i]() -> net::awaitable<void> {
+          std::vector<std::string> blpop{"BLPOP", key("idle" + std::to_string(i)), "0.3"};
+          auto r = co_await rc.command(std::move(blpop));
+          if (r.is_nil()) ++nils;
+          ++done;
+        },
+        [&](std::exception_ptr ex) {
+          if (ex) ++failures;
+        });
   }
-  net::co_spawn(io, [&]() -> net::awaitable<void> {
-    net::steady_timer timer(co_await net::this_coro::executor);
-    while (done < 4) {
-      ++ticks;
-      timer.expires_after(10ms);
-      co_await timer.async_wait(net::use_awaitable);
-    }
-  }, [&](std::exception_ptr ex) { if (ex) ++failures; });
+  net::co_spawn(
+      io,
+      [&]() -> net::awaitable<void> {
+        net::steady_timer timer(co_await net::this_coro::executor);
+        while (done < 4) {
+          ++ticks;
+          timer.expires_after(10ms);
+          co_await timer.async_wait(net::use_awaitable);
+        }
+      },
+      [&](std::exception_ptr ex) {
+        if (ex) ++failures;
+      });
   run_io(io, 1);  // one I/O thread: any blocking call would freeze the ticker
   auto elapsed = clock_type::now() - t0;
   EXPECT_EQ(failures, 0);
@@ -245,11 +264,14 @@ TEST(RedisAsyncClient, DownRedisGivesErrorReplies) {
   net::io_context io;
   mc::redis::reply r;
   bool pinged = true;
-  net::co_spawn(io, [&]() -> net::awaitable<void> {
-    std::vector<std::string> ping{"PING"};
-    r = co_await rc.command(std::move(ping));
-    pinged = co_await rc.ping();
-  }, net::detached);
+  net::co_spawn(
+      io,
+      [&]() -> net::awaitable<void> {
+        std::vector<std::string> ping{"PING"};
+        r = co_await rc.command(std::move(ping));
+        pinged = co_await rc.ping();
+      },
+      net::detached);
   run_io(io, 1);
   EXPECT_TRUE(r.connection_error);
   EXPECT_FALSE(pinged);

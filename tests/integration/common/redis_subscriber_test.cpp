@@ -36,7 +36,8 @@ class inbox {
       cv_.notify_all();
     };
   }
-  bool wait_for(const std::string& channel, const std::string& payload, std::chrono::milliseconds timeout) {
+  bool wait_for(const std::string& channel, const std::string& payload,
+                std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
     return cv_.wait_for(lock, timeout, [&] { return has(channel, payload); });
   }

@@ -77,7 +77,8 @@ TEST_F(CoreConcurrency, EightCallersTwoHundredOrdersEachNoDoubleSpend) {
 // Throughput of the whole durable path (queue, engine, one commit per batch, answers) with
 // many callers in flight. Prints the figure; the HTTP benchmark owns the real target.
 TEST_F(CoreConcurrency, DurableOrdersPerSecond) {
-  const int callers = std::getenv("MC_BENCH_CALLERS") ? std::atoi(std::getenv("MC_BENCH_CALLERS")) : 64;
+  const int callers =
+      std::getenv("MC_BENCH_CALLERS") ? std::atoi(std::getenv("MC_BENCH_CALLERS")) : 64;
   const int orders_each = 9600 / callers;
   start(false);
   std::vector<std::string> users;
@@ -89,8 +90,8 @@ TEST_F(CoreConcurrency, DurableOrdersPerSecond) {
   for (int c = 0; c < callers; ++c) {
     for (int i = 0; i < orders_each; ++i) {
       // Non-crossing resting bids: every order is a full insert with hold and outbox rows.
-      requests[c].push_back(order(users[c], "BUY", "LIMIT",
-                                  std::to_string(10000 + (i % 500)) + ".00", "0.01"));
+      requests[c].push_back(
+          order(users[c], "BUY", "LIMIT", std::to_string(10000 + (i % 500)) + ".00", "0.01"));
     }
   }
   net::io_context io;
@@ -106,8 +107,9 @@ TEST_F(CoreConcurrency, DurableOrdersPerSecond) {
             const auto s = std::chrono::steady_clock::now();
             auto placed = core_->place_order(requests[c][i]);
             const command_result r = co_await std::move(placed);
-            const double ms = std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - s).count();
+            const double ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s)
+                    .count();
             std::lock_guard lock(latency_mutex);
             latencies_ms.push_back(ms);
             if (r.status == 201) ++created;
@@ -116,15 +118,16 @@ TEST_F(CoreConcurrency, DurableOrdersPerSecond) {
         net::detached);
   }
   io.run();
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(created, callers * orders_each);
   std::sort(latencies_ms.begin(), latencies_ms.end());
   const double p50 = latencies_ms[latencies_ms.size() / 2];
   const double p99 = latencies_ms[latencies_ms.size() * 99 / 100];
-  std::printf("ledger core: %d durable orders in %.2f s = %.0f orders/s, p50 %.2f ms, p99 %.2f ms\n",
-              callers * orders_each, secs, callers * orders_each / secs, p50, p99);
-  if (std::getenv("MC_PRINT_METRICS")) std::printf("%s\n", metrics::default_registry().render().c_str());
+  std::printf(
+      "ledger core: %d durable orders in %.2f s = %.0f orders/s, p50 %.2f ms, p99 %.2f ms\n",
+      callers * orders_each, secs, callers * orders_each / secs, p50, p99);
+  if (std::getenv("MC_PRINT_METRICS"))
+    std::printf("%s\n", metrics::default_registry().render().c_str());
 }
 
 }  // namespace

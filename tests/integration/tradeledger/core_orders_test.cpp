@@ -251,8 +251,8 @@ TEST_F(CoreOrders, ListOrdersFiltersAndPages) {
   topup(a, "100000.00");
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
-    ids.push_back(str(json_of(limit(a, "BUY", std::to_string(10000 + i) + ".00", "0.01"))
-                          .at("order_id")));
+    ids.push_back(
+        str(json_of(limit(a, "BUY", std::to_string(10000 + i) + ".00", "0.01")).at("order_id")));
   }
   cancel(a, ids[0]);
   auto page = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 2, ""})));
@@ -261,8 +261,8 @@ TEST_F(CoreOrders, ListOrdersFiltersAndPages) {
   const std::string cursor = str(page.at("next_cursor"));
   page = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 2, cursor})));
   EXPECT_EQ(str(page.at("orders").as_array()[0].as_object().at("id")), ids[2]);
-  page = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 2,
-                                                           str(page.at("next_cursor"))})));
+  page = json_of(
+      sync(core_->list_orders(list_orders_query{a, "all", "", 2, str(page.at("next_cursor"))})));
   EXPECT_EQ(page.at("orders").as_array().size(), 1u);
   EXPECT_TRUE(page.at("next_cursor").is_null());
 

@@ -46,8 +46,9 @@ struct collector {
 std::int64_t max_seq(const std::string& db, bool unpublished_only = false) {
   pqxx::connection conn(db);
   pqxx::work tx(conn);
-  return tx.exec1(std::string("SELECT coalesce(max(seq), 0) FROM tradeledger.outbox") +
-                  (unpublished_only ? " WHERE published_at IS NULL" : ""))[0]
+  return tx
+      .exec1(std::string("SELECT coalesce(max(seq), 0) FROM tradeledger.outbox") +
+             (unpublished_only ? " WHERE published_at IS NULL" : ""))[0]
       .as<std::int64_t>();
 }
 

@@ -80,8 +80,9 @@ TEST_F(CoreRecovery, RefusesToStartOnACorruptLedger) {
   {
     pqxx::connection conn(db_);
     pqxx::work tx(conn);
-    tx.exec("UPDATE tradeledger.accounts SET held = held + 1, available = available - 1 "
-            "WHERE kind = 'user'");
+    tx.exec(
+        "UPDATE tradeledger.accounts SET held = held + 1, available = available - 1 "
+        "WHERE kind = 'user'");
     tx.commit();
   }
   EXPECT_FALSE(run_audit(db_).ok());
@@ -91,8 +92,9 @@ TEST_F(CoreRecovery, RefusesToStartOnACorruptLedger) {
   // Repair so the fixture's final audit judges the core, not this deliberate corruption.
   pqxx::connection conn(db_);
   pqxx::work tx(conn);
-  tx.exec("UPDATE tradeledger.accounts SET held = held - 1, available = available + 1 "
-          "WHERE kind = 'user'");
+  tx.exec(
+      "UPDATE tradeledger.accounts SET held = held - 1, available = available + 1 "
+      "WHERE kind = 'user'");
   tx.commit();
 }
 

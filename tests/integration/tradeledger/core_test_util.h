@@ -126,10 +126,10 @@ class core_fixture : public ::testing::Test {
   // A quote through the same path as the Redis feed; committed with the next command.
   void quote(const std::string& bid, const std::string& ask, const std::string& bid_size,
              const std::string& ask_size, const std::string& symbol = "BTC-USD") {
-    const std::string payload = R"({"symbol":")" + symbol + R"(","bid":")" + bid +
-                                R"(","ask":")" + ask + R"(","bid_size":")" + bid_size +
-                                R"(","ask_size":")" + ask_size +
-                                R"(","ts":"2024-01-01T00:00:00Z","seq":1,"source":"sim","stale":false})";
+    const std::string payload =
+        R"({"symbol":")" + symbol + R"(","bid":")" + bid + R"(","ask":")" + ask +
+        R"(","bid_size":")" + bid_size + R"(","ask_size":")" + ask_size +
+        R"(","ts":"2024-01-01T00:00:00Z","seq":1,"source":"sim","stale":false})";
     ASSERT_TRUE(core_->submit_quote(payload));
   }
 

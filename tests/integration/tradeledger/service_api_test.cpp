@@ -183,7 +183,8 @@ TEST(ServiceApi, IdempotentReplayReturnsSameBodyAndMovesMoneyOnce) {
   reply first = s.post("/topups", topup_body(user, "250.00"), key);
   ASSERT_EQ(first.status, 200) << first.body;
   // Same request with other whitespace and field order: still the same request.
-  const std::string respaced = "{ \"currency\" : \"USD\",\n \"amount\":\"250.0\", \"user_id\":\"" + user + "\" }";
+  const std::string respaced =
+      "{ \"currency\" : \"USD\",\n \"amount\":\"250.0\", \"user_id\":\"" + user + "\" }";
   reply replay = s.post("/topups", respaced, key);
   EXPECT_EQ(replay.status, 200);
   EXPECT_EQ(replay.body, first.body);
@@ -201,8 +202,9 @@ TEST(ServiceApi, IdempotentReplayReturnsSameBodyAndMovesMoneyOnce) {
   reply o2 = s.post("/orders", body, okey);
   EXPECT_EQ(o2.status, 201);
   EXPECT_EQ(o2.body, o1.body);
-  EXPECT_EQ(s.post("/orders", order_body(user, "BUY", "LIMIT", "101.00", "0.01"), okey).error_code(),
-            "IDEM_MISMATCH");
+  EXPECT_EQ(
+      s.post("/orders", order_body(user, "BUY", "LIMIT", "101.00", "0.01"), okey).error_code(),
+      "IDEM_MISMATCH");
   reply list = s.get("/orders?user_id=" + user);
   EXPECT_EQ(list.json.at("orders").as_array().size(), 1u);
   // The same key for another user is that user's own key.
@@ -227,14 +229,17 @@ TEST(ServiceApi, ListOrdersFiltersAndPaginates) {
   EXPECT_EQ(open.json.at("orders").as_array().size(), 4u);
   reply closed = s.get("/orders?user_id=" + user + "&status=closed&symbol=BTC-USD");
   EXPECT_EQ(closed.json.at("orders").as_array().size(), 1u);
-  EXPECT_EQ(s.get("/orders?user_id=" + user + "&symbol=ETH-USD").json.at("orders").as_array().size(), 0u);
+  EXPECT_EQ(
+      s.get("/orders?user_id=" + user + "&symbol=ETH-USD").json.at("orders").as_array().size(), 0u);
 
   std::set<std::string> seen;
   std::string cursor;
   for (int page = 0; page < 5; ++page) {
-    reply r = s.get("/orders?user_id=" + user + "&limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    reply r =
+        s.get("/orders?user_id=" + user + "&limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor));
     ASSERT_EQ(r.status, 200) << r.body;
-    for (const auto& o : r.json.at("orders").as_array()) seen.insert(std::string(o.at("id").as_string()));
+    for (const auto& o : r.json.at("orders").as_array())
+      seen.insert(std::string(o.at("id").as_string()));
     const auto& next = r.json.at("next_cursor");
     if (!next.is_string()) break;
     cursor = std::string(next.as_string());
@@ -275,7 +280,8 @@ TEST(ServiceApi, HealthReadinessAndMetricsNeedNoToken) {
   EXPECT_NE(m.body.find("tradeledger_"), std::string::npos);
   reply r = raw_call(s.port(), "GET", "/healthz", "", {{"X-Request-ID", "trace-abc-123"}});
   bool echoed = false;
-  for (const auto& [k, v] : r.headers) echoed = echoed || (http::iequals(k, "X-Request-ID") && v == "trace-abc-123");
+  for (const auto& [k, v] : r.headers)
+    echoed = echoed || (http::iequals(k, "X-Request-ID") && v == "trace-abc-123");
   EXPECT_TRUE(echoed);
 }
 

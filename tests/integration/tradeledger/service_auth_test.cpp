@@ -35,13 +35,15 @@ TEST(ServiceAuth, RejectsEverythingButAValidServiceToken) {
   const std::string alg_none =
       jwt::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." +
       jwt::base64url_encode(R"({"sub":"gateway","aud":"tradeledger","exp":)" +
-                            std::to_string(now + 60) + "}") + ".";
+                            std::to_string(now + 60) + "}") +
+      ".";
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"missing", ""},
       {"not bearer", "Basic Zm9vOmJhcg=="},
       {"empty bearer", "Bearer "},
       {"garbage", "Bearer abc.def.ghi"},
-      {"wrong key", "Bearer " + token("another-secret-another-secret", "tradeledger", now, now + 60)},
+      {"wrong key",
+       "Bearer " + token("another-secret-another-secret", "tradeledger", now, now + 60)},
       {"expired", "Bearer " + token(service_secret, "tradeledger", now - 600, now - 300)},
       {"wrong audience", "Bearer " + token(service_secret, "microcoin-api", now, now + 60)},
       {"too long-lived", "Bearer " + token(service_secret, "tradeledger", now, now + 3600)},

@@ -32,12 +32,14 @@ std::int64_t user_fees(running_service& s, const std::string& user, int& orders_
   std::int64_t fees = 0;
   std::string cursor;
   for (;;) {
-    reply r = s.get("/orders?user_id=" + user + "&limit=500" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    reply r = s.get("/orders?user_id=" + user + "&limit=500" +
+                    (cursor.empty() ? "" : "&cursor=" + cursor));
     EXPECT_EQ(r.status, 200) << r.body;
     if (r.status != 200) return fees;
     for (const auto& o : r.json.at("orders").as_array()) {
       ++orders_seen;
-      for (const auto& f : o.at("fills").as_array()) fees += minor(std::string(f.at("fee").as_string()), 2);
+      for (const auto& f : o.at("fills").as_array())
+        fees += minor(std::string(f.at("fee").as_string()), 2);
     }
     const auto& next = r.json.at("next_cursor");
     if (!next.is_string()) return fees;
@@ -62,31 +64,37 @@ TEST(ServiceConcurrency, SixteenClientsOnFourAccountsStayConsistent) {
   net::io_context ioc;
   const std::string auth = s.authorization();
   for (int c = 0; c < clients; ++c) {
-    net::co_spawn(ioc, [&, c]() -> net::awaitable<void> {
-      http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", s.port());
-      std::mt19937 rng(static_cast<unsigned>(c) * 7919u + 1);
-      for (int i = 0; i < orders_per_client; ++i) {
-        const std::string& user = ids[rng() % users];
-        const bool buy = rng() % 2 == 0;
-        const std::string price = std::to_string(49990 + static_cast<int>(rng() % 21)) + ".00";
-        const std::string qty = "0.0" + std::to_string(1 + rng() % 9);
-        http::header_list h{{"Authorization", auth},
-                            {"Idempotency-Key", "c" + std::to_string(c) + "-" + std::to_string(i)},
-                            {"Content-Type", "application/json"}};
-        auto r = co_await pool.request("POST", "/orders", std::move(h),
-                                       order_body(user, buy ? "BUY" : "SELL", "LIMIT", price, qty),
-                                       std::chrono::seconds(30));
-        if (r.ok && r.status == 201) {
-          ++created;
-        } else if (r.ok && r.status == 422) {
-          ++refused_funds;
-        } else {
-          ++other;
-          std::lock_guard lock(other_mutex);
-          if (first_other.empty()) first_other = std::to_string(r.status) + " " + r.error + " " + r.body;
-        }
-      }
-    }, net::detached);
+    net::co_spawn(
+        ioc,
+        [&, c]() -> net::awaitable<void> {
+          http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", s.port());
+          std::mt19937 rng(static_cast<unsigned>(c) * 7919u + 1);
+          for (int i = 0; i < orders_per_client; ++i) {
+            const std::string& user = ids[rng() % users];
+            const bool buy = rng() % 2 == 0;
+            const std::string price = std::to_string(49990 + static_cast<int>(rng() % 21)) + ".00";
+            const std::string qty = "0.0" + std::to_string(1 + rng() % 9);
+            http::header_list h{
+                {"Authorization", auth},
+                {"Idempotency-Key", "c" + std::to_string(c) + "-" + std::to_string(i)},
+                {"Content-Type", "application/json"}};
+            auto r =
+                co_await pool.request("POST", "/orders", std::move(h),
+                                      order_body(user, buy ? "BUY" : "SELL", "LIMIT", price, qty),
+                                      std::chrono::seconds(30));
+            if (r.ok && r.status == 201) {
+              ++created;
+            } else if (r.ok && r.status == 422) {
+              ++refused_funds;
+            } else {
+              ++other;
+              std::lock_guard lock(other_mutex);
+              if (first_other.empty())
+                first_other = std::to_string(r.status) + " " + r.error + " " + r.body;
+            }
+          }
+        },
+        net::detached);
   }
   ioc.run();
   EXPECT_EQ(other.load(), 0) << first_other;

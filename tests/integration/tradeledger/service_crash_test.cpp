@@ -90,9 +90,11 @@ TEST(ServiceCrash, AcknowledgedWorkSurvivesKillNine) {
   auto start = [&]() -> pid_t {
     pid_t pid = spawn({binary}, env, log_path);
     EXPECT_GT(pid, 0);
-    const bool up = eventually([&] {
-      return raw_call(static_cast<std::uint16_t>(port), "GET", "/readyz", "", {}).status == 200;
-    }, 30'000);
+    const bool up = eventually(
+        [&] {
+          return raw_call(static_cast<std::uint16_t>(port), "GET", "/readyz", "", {}).status == 200;
+        },
+        30'000);
     EXPECT_TRUE(up) << "tradeledger did not become ready; see " << log_path;
     return pid;
   };
@@ -145,7 +147,8 @@ TEST(ServiceCrash, AcknowledgedWorkSurvivesKillNine) {
           const bool is_topup = i % 3 == 0;
           attempt a;
           a.user = users[t];
-          a.key = "r" + std::to_string(round) + "-t" + std::to_string(t) + "-" + std::to_string(i++);
+          a.key =
+              "r" + std::to_string(round) + "-t" + std::to_string(t) + "-" + std::to_string(i++);
           a.body = is_topup ? topup_body(a.user, "100.00")
                             : order_body(a.user, "BUY", "LIMIT", "1000.00", "0.01");
           {

@@ -56,9 +56,8 @@ TEST(ServiceLiquidity, RestingLimitFillsWhenTheMarketMovesThroughIt) {
 
   // The market falls through the bid: the house ask at 48990 trades with it at 49000.
   publish_quote("BTC-USD", "48980.00", "48990.00", "1.00000000", 2);
-  ASSERT_TRUE(eventually([&] {
-    return s.get("/orders/" + id + "?user_id=" + u).str("status") == "FILLED";
-  }));
+  ASSERT_TRUE(eventually(
+      [&] { return s.get("/orders/" + id + "?user_id=" + u).str("status") == "FILLED"; }));
   reply o = s.get("/orders/" + id + "?user_id=" + u);
   EXPECT_EQ(o.str("avg_fill_price"), "49000.00");
   EXPECT_EQ(balance(s.get("/portfolio/" + u), "BTC"), "0.01000000");

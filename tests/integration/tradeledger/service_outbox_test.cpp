@@ -35,27 +35,32 @@ TEST(ServiceOutbox, EventsArriveInOrderAfterRedisRestart) {
   redis::subscriber_options opts;
   opts.backoff_initial_ms = std::chrono::milliseconds(10);
   opts.backoff_max_ms = std::chrono::milliseconds(20);  // reconnect before the relay's backoff ends
-  redis::subscriber sub(redis_url(), [&](std::string_view, std::string_view payload) {
-    boost::system::error_code ec;
-    json::value v = json::parse(payload, ec);
-    if (ec || !v.is_object()) return;
-    std::lock_guard lock(got.mutex);
-    if (const auto* seq = v.get_object().if_contains("seq"); seq && seq->is_int64()) {
-      got.seqs.push_back(seq->as_int64());
-    }
-    // {"seq","event":"order","order":{"order_id",...}} or {"seq","event":"fill","order_id",...}
-    const json::object* holder = &v.get_object();
-    if (const auto* o = holder->if_contains("order"); o && o->is_object()) holder = &o->get_object();
-    if (const auto* id = holder->if_contains("order_id"); id && id->is_string()) {
-      got.order_ids.insert(std::string(id->as_string()));
-    }
-  }, opts);
+  redis::subscriber sub(
+      redis_url(),
+      [&](std::string_view, std::string_view payload) {
+        boost::system::error_code ec;
+        json::value v = json::parse(payload, ec);
+        if (ec || !v.is_object()) return;
+        std::lock_guard lock(got.mutex);
+        if (const auto* seq = v.get_object().if_contains("seq"); seq && seq->is_int64()) {
+          got.seqs.push_back(seq->as_int64());
+        }
+        // {"seq","event":"order","order":{"order_id",...}} or {"seq","event":"fill","order_id",...}
+        const json::object* holder = &v.get_object();
+        if (const auto* o = holder->if_contains("order"); o && o->is_object())
+          holder = &o->get_object();
+        if (const auto* id = holder->if_contains("order_id"); id && id->is_string()) {
+          got.order_ids.insert(std::string(id->as_string()));
+        }
+      },
+      opts);
   sub.subscribe({"orders:" + user});
   ASSERT_TRUE(sub.wait_subscribed(std::chrono::seconds(5)));
 
   std::vector<std::string> placed;
   auto place = [&](int i) {
-    reply r = s.post("/orders", order_body(user, "BUY", "LIMIT", std::to_string(1000 + i) + ".00", "0.01"),
+    reply r = s.post("/orders",
+                     order_body(user, "BUY", "LIMIT", std::to_string(1000 + i) + ".00", "0.01"),
                      unique_key());
     ASSERT_EQ(r.status, 201) << r.body;
     placed.push_back(r.str("order_id"));
@@ -72,13 +77,16 @@ TEST(ServiceOutbox, EventsArriveInOrderAfterRedisRestart) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ASSERT_EQ(infra("start-redis"), 0);
 
-  ASSERT_TRUE(eventually([&] {
-    std::lock_guard lock(got.mutex);
-    for (const auto& id : placed) {
-      if (!got.order_ids.count(id)) return false;
-    }
-    return true;
-  }, 20'000)) << "events missing after the restart";
+  ASSERT_TRUE(eventually(
+      [&] {
+        std::lock_guard lock(got.mutex);
+        for (const auto& id : placed) {
+          if (!got.order_ids.count(id)) return false;
+        }
+        return true;
+      },
+      20'000))
+      << "events missing after the restart";
 
   std::lock_guard lock(got.mutex);
   // At least once: drop repeats of a seq already seen; what remains must be increasing.

@@ -57,7 +57,9 @@ running_service::running_service(tradeledger::service_config config, int threads
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
 }
 
-running_service::~running_service() { stop(); }
+running_service::~running_service() {
+  stop();
+}
 
 void running_service::stop() {
   if (stopped_) return;
@@ -67,7 +69,8 @@ void running_service::stop() {
   // Let connections close on their own; cut whatever is left after a grace period.
   std::atomic<bool> done{false};
   std::thread killer([&] {
-    for (int i = 0; i < 250 && !done.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 250 && !done.load(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     ioc_.stop();
   });
   for (auto& t : threads_) t.join();
@@ -78,9 +81,9 @@ void running_service::stop() {
 reply raw_call(std::uint16_t port, std::string method, std::string target, std::string body,
                http::header_list headers) {
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  http::client_result r = http::request_blocking("127.0.0.1", port, std::move(method),
-                                                 std::move(target), std::move(headers),
-                                                 std::move(body), std::chrono::seconds(30));
+  http::client_result r =
+      http::request_blocking("127.0.0.1", port, std::move(method), std::move(target),
+                             std::move(headers), std::move(body), std::chrono::seconds(30));
   reply out;
   if (!r.ok) {
     out.body = r.error + ": " + r.detail;
@@ -129,7 +132,9 @@ std::string new_uuid() {
   return buf;
 }
 
-std::string unique_key(std::string_view prefix) { return std::string(prefix) + "-" + new_uuid(); }
+std::string unique_key(std::string_view prefix) {
+  return std::string(prefix) + "-" + new_uuid();
+}
 
 std::string topup_body(std::string_view user, std::string_view amount, std::string_view currency) {
   json::object o{{"user_id", user}, {"amount", amount}, {"currency", currency}};
@@ -139,7 +144,8 @@ std::string topup_body(std::string_view user, std::string_view amount, std::stri
 std::string order_body(std::string_view user, std::string_view side, std::string_view type,
                        std::string_view price, std::string_view qty, std::string_view tif,
                        std::string_view symbol) {
-  json::object o{{"user_id", user}, {"symbol", symbol}, {"side", side}, {"type", type}, {"qty", qty}};
+  json::object o{
+      {"user_id", user}, {"symbol", symbol}, {"side", side}, {"type", type}, {"qty", qty}};
   if (!price.empty()) o["price"] = price;
   if (!tif.empty()) o["time_in_force"] = tif;
   return json::serialize(o);
@@ -147,9 +153,15 @@ std::string order_body(std::string_view user, std::string_view side, std::string
 
 void publish_quote(std::string_view symbol, std::string_view bid, std::string_view ask,
                    std::string_view size, std::int64_t seq) {
-  json::object q{{"symbol", symbol},  {"bid", bid},           {"ask", ask},
-                 {"bid_size", size},  {"ask_size", size},     {"last", bid},
-                 {"ts", "2026-11-24T00:00:00.000Z"}, {"seq", seq}, {"source", "test"},
+  json::object q{{"symbol", symbol},
+                 {"bid", bid},
+                 {"ask", ask},
+                 {"bid_size", size},
+                 {"ask_size", size},
+                 {"last", bid},
+                 {"ts", "2026-11-24T00:00:00.000Z"},
+                 {"seq", seq},
+                 {"source", "test"},
                  {"stale", false}};
   redis::client c(redis_url());
   const std::string channel = "quotes:" + std::string(symbol);

@@ -26,7 +26,7 @@ namespace net = boost::asio;
 inline constexpr std::string_view service_secret = "integration-test-service-secret-0123";
 
 struct reply {
-  int status = 0;        // 0: transport failure (see body)
+  int status = 0;  // 0: transport failure (see body)
   std::string body;
   boost::json::value json;  // parsed body (null when not JSON)
   http::header_list headers;
@@ -82,8 +82,8 @@ std::string topup_body(std::string_view user, std::string_view amount,
                        std::string_view currency = "USD");
 // price "" → no price field (MARKET); tif "" → no time_in_force field.
 std::string order_body(std::string_view user, std::string_view side, std::string_view type,
-                       std::string_view price, std::string_view qty,
-                       std::string_view tif = "", std::string_view symbol = "BTC-USD");
+                       std::string_view price, std::string_view qty, std::string_view tif = "",
+                       std::string_view symbol = "BTC-USD");
 
 // Publishes a quote on quotes:<symbol> (the shape the Quotes service publishes).
 void publish_quote(std::string_view symbol, std::string_view bid, std::string_view ask,

@@ -77,22 +77,36 @@ TEST(ConfigPort, RejectsAnythingElse) {
 }
 
 TEST(ConfigInteger, RangeAndFormat) {
-  const auto env = reader({{"N", "42"}, {"NEG", "-5"}, {"BIG", "9223372036854775807"}, {"BAD", "4 2"},
-                           {"HIGH", "101"}, {"PLUS", "+1"}, {"OVER", "9223372036854775808"}});
+  const auto env = reader({{"N", "42"},
+                           {"NEG", "-5"},
+                           {"BIG", "9223372036854775807"},
+                           {"BAD", "4 2"},
+                           {"HIGH", "101"},
+                           {"PLUS", "+1"},
+                           {"OVER", "9223372036854775808"}});
   EXPECT_EQ(env.integer("N", 0, 0, 100), 42);
   EXPECT_EQ(env.integer("NEG", 0, -10, 10), -5);
   EXPECT_EQ(env.integer("BIG", 0, 0, INT64_MAX), INT64_MAX);
   EXPECT_EQ(env.integer("UNSET", 7, 0, 100), 7);
-  EXPECT_EQ(error_of([&] { env.integer("HIGH", 0, 0, 100); }), "HIGH: must be an integer 0..100 (got \"101\")");
-  EXPECT_EQ(error_of([&] { env.integer("NEG", 0, 0, 100); }), "NEG: must be an integer 0..100 (got \"-5\")");
-  EXPECT_EQ(error_of([&] { env.integer("BAD", 0, 0, 100); }), "BAD: must be an integer 0..100 (got \"4 2\")");
+  EXPECT_EQ(error_of([&] { env.integer("HIGH", 0, 0, 100); }),
+            "HIGH: must be an integer 0..100 (got \"101\")");
+  EXPECT_EQ(error_of([&] { env.integer("NEG", 0, 0, 100); }),
+            "NEG: must be an integer 0..100 (got \"-5\")");
+  EXPECT_EQ(error_of([&] { env.integer("BAD", 0, 0, 100); }),
+            "BAD: must be an integer 0..100 (got \"4 2\")");
   EXPECT_NE(error_of([&] { env.integer("PLUS", 0, 0, 100); }), "");
   EXPECT_NE(error_of([&] { env.integer("OVER", 0, 0, INT64_MAX); }), "");
 }
 
 TEST(ConfigBoolean, TrueFalseOneZero) {
-  const auto env = reader({{"A", "true"}, {"B", "FALSE"}, {"C", "1"}, {"D", "0"}, {"E", "True"},
-                           {"Y", "yes"}, {"T", "true "}, {"TWO", "2"}});
+  const auto env = reader({{"A", "true"},
+                           {"B", "FALSE"},
+                           {"C", "1"},
+                           {"D", "0"},
+                           {"E", "True"},
+                           {"Y", "yes"},
+                           {"T", "true "},
+                           {"TWO", "2"}});
   EXPECT_TRUE(env.boolean("A", false));
   EXPECT_FALSE(env.boolean("B", true));
   EXPECT_TRUE(env.boolean("C", false));
@@ -100,14 +114,15 @@ TEST(ConfigBoolean, TrueFalseOneZero) {
   EXPECT_TRUE(env.boolean("E", false));
   EXPECT_TRUE(env.boolean("UNSET", true));
   EXPECT_FALSE(env.boolean("UNSET", false));
-  EXPECT_EQ(error_of([&] { env.boolean("Y", false); }), "Y: must be true, false, 1 or 0 (got \"yes\")");
+  EXPECT_EQ(error_of([&] { env.boolean("Y", false); }),
+            "Y: must be true, false, 1 or 0 (got \"yes\")");
   EXPECT_NE(error_of([&] { env.boolean("T", false); }), "");
   EXPECT_NE(error_of([&] { env.boolean("TWO", false); }), "");
 }
 
 TEST(ConfigDuration, NumbersAndUnits) {
-  const auto env = reader({{"PLAIN", "250"}, {"MS", "250ms"}, {"S", "5s"}, {"M", "2m"}, {"H", "1h"},
-                           {"ZERO", "0"}});
+  const auto env = reader(
+      {{"PLAIN", "250"}, {"MS", "250ms"}, {"S", "5s"}, {"M", "2m"}, {"H", "1h"}, {"ZERO", "0"}});
   EXPECT_EQ(env.duration_ms("PLAIN", 1ms), 250ms);
   EXPECT_EQ(env.duration_ms("MS", 1ms), 250ms);
   EXPECT_EQ(env.duration_ms("S", 1ms), 5000ms);
@@ -118,7 +133,8 @@ TEST(ConfigDuration, NumbersAndUnits) {
 }
 
 TEST(ConfigDuration, RejectsBadValues) {
-  for (const char* bad : {"-5", "5 s", "5sec", "1.5s", "s", "ms", "5S", "abc", "9223372036854775807h"}) {
+  for (const char* bad :
+       {"-5", "5 s", "5sec", "1.5s", "s", "ms", "5S", "abc", "9223372036854775807h"}) {
     const auto env = reader({{"REQUEST_TIMEOUT", bad}});
     const std::string msg = error_of([&] { env.duration_ms("REQUEST_TIMEOUT", 1ms); });
     EXPECT_EQ(msg.rfind("REQUEST_TIMEOUT: must be a duration", 0), 0u) << bad << " -> " << msg;
@@ -131,7 +147,8 @@ TEST(ConfigUrl, AcceptsAllowedSchemes) {
                            {"PG3", "PostgreSQL://localhost/db"},
                            {"REDIS_URL", "redis://127.0.0.1:6379/0"},
                            {"TRADE_LEDGER_URL", "http://127.0.0.1:8082"}});
-  EXPECT_EQ(env.url("POSTGRES_URL", "", {"postgresql", "postgres"}), "postgresql://mc:pw@127.0.0.1:5432/microcoin");
+  EXPECT_EQ(env.url("POSTGRES_URL", "", {"postgresql", "postgres"}),
+            "postgresql://mc:pw@127.0.0.1:5432/microcoin");
   EXPECT_EQ(env.url("PG2", "", {"postgresql", "postgres"}), "postgres://localhost/db");
   EXPECT_EQ(env.url("PG3", "", {"postgresql", "postgres"}), "PostgreSQL://localhost/db");
   EXPECT_EQ(env.url("REDIS_URL", "", {"redis"}), "redis://127.0.0.1:6379/0");
@@ -140,10 +157,18 @@ TEST(ConfigUrl, AcceptsAllowedSchemes) {
 }
 
 TEST(ConfigUrl, RejectsWrongSchemeMissingHostAndGarbage) {
-  const auto env = reader({{"A", "redis://localhost:6379"}, {"B", "not a url"}, {"C", "http://"},
-                           {"D", "localhost:8082"}, {"E", "http:/x"}, {"F", "http://host:port"},
-                           {"G", "http://host:0"}, {"H", "http://host:65536"}, {"I", "http://host:"}});
-  EXPECT_EQ(error_of([&] { env.url("A", "", {"postgresql", "postgres"}); }),
+  const auto env = reader({{"A", "redis://localhost:6379"},
+                           {"B", "not a url"},
+                           {"C", "http://"},
+                           {"D", "localhost:8082"},
+                           {"E", "http:/x"},
+                           {"F", "http://host:port"},
+                           {"G", "http://host:0"},
+                           {"H", "http://host:65536"},
+                           {"I", "http://host:"}});
+  EXPECT_EQ(error_of([&] {
+              env.url("A", "", {"postgresql", "postgres"});
+            }),
             "A: must be a postgresql or postgres URL with a host (got \"redis://localhost:6379\")");
   for (const char* name : {"B", "C", "D", "E", "F", "G", "H", "I"}) {
     EXPECT_NE(error_of([&] { env.url(name, "", {"http"}); }), "") << name;
@@ -162,8 +187,11 @@ TEST(ConfigUrl, MasksPasswordInErrors) {
 }
 
 TEST(ConfigList, CommaSeparatedTrimmed) {
-  const auto env = reader({{"SYMBOLS", "BTC-USD, ETH-USD"}, {"ONE", "BTC-USD"}, {"GAP", "a,,b"},
-                           {"TRAIL", "a,"}, {"BLANK", " , "}});
+  const auto env = reader({{"SYMBOLS", "BTC-USD, ETH-USD"},
+                           {"ONE", "BTC-USD"},
+                           {"GAP", "a,,b"},
+                           {"TRAIL", "a,"},
+                           {"BLANK", " , "}});
   EXPECT_EQ(env.list("SYMBOLS", {}), (std::vector<std::string>{"BTC-USD", "ETH-USD"}));
   EXPECT_EQ(env.list("ONE", {}), (std::vector<std::string>{"BTC-USD"}));
   EXPECT_EQ(env.list("UNSET", {"BTC-USD"}), (std::vector<std::string>{"BTC-USD"}));
@@ -192,7 +220,9 @@ struct settings {
   int port;
 };
 
-settings load_gateway(const env_reader& env) { return settings{env.port("GATEWAY_PORT", 8080)}; }
+settings load_gateway(const env_reader& env) {
+  return settings{env.port("GATEWAY_PORT", 8080)};
+}
 
 TEST(ConfigLoadOrExit, ReturnsTheLoadedValue) {
   const auto env = reader({{"GATEWAY_PORT", "9090"}});
@@ -203,7 +233,8 @@ TEST(ConfigLoadOrExit, ReturnsTheLoadedValue) {
 TEST(ConfigLoadOrExitDeathTest, PrintsOneLineAndExitsWithTwo) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   const auto env = reader({{"GATEWAY_PORT", "abc"}});
-  EXPECT_EXIT(mc::config::load_or_exit([&] { return load_gateway(env); }), ::testing::ExitedWithCode(2),
+  EXPECT_EXIT(mc::config::load_or_exit([&] { return load_gateway(env); }),
+              ::testing::ExitedWithCode(2),
               "^config error: GATEWAY_PORT: must be an integer 1\\.\\.65535 \\(got \"abc\"\\)\n$");
 }
 

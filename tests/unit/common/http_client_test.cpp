@@ -29,7 +29,8 @@ struct upstream {
   std::thread thread;
 
   explicit upstream(std::chrono::milliseconds idle_timeout = 60s) {
-    routes.add("GET", "/ping", [](request&) -> net::awaitable<response> { co_return json_response(200, "pong"); });
+    routes.add("GET", "/ping",
+               [](request&) -> net::awaitable<response> { co_return json_response(200, "pong"); });
     routes.add("POST", "/echo", [](request& req) -> net::awaitable<response> {
       response res = json_response(200, req.body);
       res.headers.emplace_back("X-Seen", std::string(req.header("X-Custom").value_or("")));
@@ -77,7 +78,8 @@ TEST(HttpClient, PoolReusesOneConnectionForSequentialRequests) {
 
 TEST(HttpClient, PostBodyAndHeadersRoundTrip) {
   upstream up;
-  auto r = request_blocking("127.0.0.1", up.srv->port(), "POST", "/echo", {{"X-Custom", "v1"}}, R"({"a":1})");
+  auto r = request_blocking("127.0.0.1", up.srv->port(), "POST", "/echo", {{"X-Custom", "v1"}},
+                            R"({"a":1})");
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, R"({"a":1})");
@@ -124,7 +126,8 @@ TEST(HttpClient, ServerClosedPooledConnectionIsReplaced) {
   ASSERT_TRUE(first.ok);
   std::this_thread::sleep_for(300ms);
   // POST is not idempotent: it must only go out on a connection known to be alive.
-  auto second = run(pool, ioc, [](client_pool& p) { return p.request("POST", "/echo", {}, "x", 2s); });
+  auto second =
+      run(pool, ioc, [](client_pool& p) { return p.request("POST", "/echo", {}, "x", 2s); });
   ASSERT_TRUE(second.ok) << second.error << " " << second.detail;
   EXPECT_EQ(second.body, "x");
   EXPECT_EQ(pool.connections_opened(), 2u);
@@ -138,7 +141,8 @@ TEST(HttpClient, ConcurrentRequestsShareThePool) {
   client_pool pool(ioc.get_executor(), "127.0.0.1", up.srv->port(), opts);
   std::vector<std::future<client_result>> results;
   for (int i = 0; i < 16; ++i) {
-    results.push_back(net::co_spawn(ioc, pool.request("POST", "/echo", {}, std::to_string(i), 2s), net::use_future));
+    results.push_back(net::co_spawn(ioc, pool.request("POST", "/echo", {}, std::to_string(i), 2s),
+                                    net::use_future));
   }
   std::thread helper([&ioc] { ioc.run(); });
   ioc.run();

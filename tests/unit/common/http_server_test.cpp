@@ -94,7 +94,8 @@ struct raw_conn {
 };
 
 std::string get(std::uint16_t port, std::string_view target) {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+         "\r\n\r\n";
 }
 
 net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
@@ -104,17 +105,17 @@ net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
 
 handler echo_params() {
   return [](request& req) -> net::awaitable<response> {
-    co_return json_response(200, "id=" + std::string(req.param("id")) + " q=" + req.query_param("q") +
-                                     " path=" + req.path + " query=" + req.query);
+    co_return json_response(200, "id=" + std::string(req.param("id")) +
+                                     " q=" + req.query_param("q") + " path=" + req.path +
+                                     " query=" + req.query);
   };
 }
 
 TEST(HttpServer, RoutesPathParamsAndDecodesQuery) {
   test_server ts;
   ts.routes.add("GET", "/orders/{id}", echo_params());
-  ts.routes.add("GET", "/orders/open", [](request&) -> net::awaitable<response> {
-    co_return json_response(200, "open");
-  });
+  ts.routes.add("GET", "/orders/open",
+                [](request&) -> net::awaitable<response> { co_return json_response(200, "open"); });
   ts.routes.add("DELETE", "/orders/{id}", [](request& req) -> net::awaitable<response> {
     co_return json_response(200, "deleted " + std::string(req.param("id")));
   });
@@ -139,7 +140,8 @@ TEST(HttpServer, UnknownPathIs404InTheErrorShape) {
   EXPECT_EQ(r.status, 404);
   const std::string id(r.header("X-Request-ID").value_or(""));
   EXPECT_TRUE(std::regex_match(id, std::regex("[0-9a-f]{32}"))) << id;
-  EXPECT_EQ(r.body, R"({"error":{"code":"NOT_FOUND","message":"no such resource","request_id":")" + id + "\"}}");
+  EXPECT_EQ(r.body, R"({"error":{"code":"NOT_FOUND","message":"no such resource","request_id":")" +
+                        id + "\"}}");
 }
 
 TEST(HttpServer, WrongMethodIs405WithAllow) {
@@ -155,7 +157,9 @@ TEST(HttpServer, WrongMethodIs405WithAllow) {
 
 TEST(HttpServer, HeadUsesGetWithoutBody) {
   test_server ts;
-  ts.routes.add("GET", "/x", [](request&) -> net::awaitable<response> { co_return json_response(200, "12345"); });
+  ts.routes.add("GET", "/x", [](request&) -> net::awaitable<response> {
+    co_return json_response(200, "12345");
+  });
   ts.start();
   raw_conn c(ts.port());
   c.send("HEAD /x HTTP/1.1\r\nHost: a\r\n\r\n" + get(ts.port(), "/x"));
@@ -225,19 +229,23 @@ TEST(HttpServer, KeepAliveAndPipelining) {
 
 TEST(HttpServer, RequestIdIsTakenWhenSaneAndEchoed) {
   test_server ts;
-  ts.routes.add("GET", "/id", [](request& req) -> net::awaitable<response> { co_return json_response(200, req.request_id); });
+  ts.routes.add("GET", "/id", [](request& req) -> net::awaitable<response> {
+    co_return json_response(200, req.request_id);
+  });
   ts.start();
-  auto r = request_blocking("127.0.0.1", ts.port(), "GET", "/id", {{"x-request-id", "abc.DEF_1-2"}});
+  auto r =
+      request_blocking("127.0.0.1", ts.port(), "GET", "/id", {{"x-request-id", "abc.DEF_1-2"}});
   EXPECT_EQ(r.body, "abc.DEF_1-2");
   EXPECT_EQ(r.header("X-Request-ID").value_or(""), "abc.DEF_1-2");
 
-  for (const std::string& bad : {std::string(129, 'a'), std::string("has space"), std::string("semi;colon"),
-                                std::string("")}) {
+  for (const std::string& bad : {std::string(129, 'a'), std::string("has space"),
+                                 std::string("semi;colon"), std::string("")}) {
     auto g = request_blocking("127.0.0.1", ts.port(), "GET", "/id", {{"X-Request-ID", bad}});
     EXPECT_TRUE(std::regex_match(g.body, std::regex("[0-9a-f]{32}"))) << g.body;
     EXPECT_EQ(g.header("X-Request-ID").value_or(""), g.body);
   }
-  auto max = request_blocking("127.0.0.1", ts.port(), "GET", "/id", {{"X-Request-ID", std::string(128, 'z')}});
+  auto max = request_blocking("127.0.0.1", ts.port(), "GET", "/id",
+                              {{"X-Request-ID", std::string(128, 'z')}});
   EXPECT_EQ(max.body, std::string(128, 'z'));
   // Generated ids differ per request.
   EXPECT_NE(request_blocking("127.0.0.1", ts.port(), "GET", "/id").body,
@@ -247,7 +255,9 @@ TEST(HttpServer, RequestIdIsTakenWhenSaneAndEchoed) {
 TEST(HttpServer, ErrorResponseShapeAndExtraHeaders) {
   auto r = error_response(422, "INSUFFICIENT_FUNDS", "need \"more\"", "rid-1");
   EXPECT_EQ(r.status, 422);
-  EXPECT_EQ(r.body, R"({"error":{"code":"INSUFFICIENT_FUNDS","message":"need \"more\"","request_id":"rid-1"}})");
+  EXPECT_EQ(
+      r.body,
+      R"({"error":{"code":"INSUFFICIENT_FUNDS","message":"need \"more\"","request_id":"rid-1"}})");
   EXPECT_EQ(r.content_type, "application/json");
   auto u = error_response(503, code::service_unavailable, "down", "x");
   ASSERT_EQ(u.headers.size(), 1u);
@@ -261,7 +271,7 @@ TEST(HttpServer, ErrorResponseShapeAndExtraHeaders) {
     response res = text_response(201, "made");
     res.headers.emplace_back("Location", "/h/1");
     res.headers.emplace_back("X-Evil", "a\r\nSet-Cookie: x=1");  // dropped: would inject
-    res.headers.emplace_back("Content-Length", "999");          // the server owns this one
+    res.headers.emplace_back("Content-Length", "999");           // the server owns this one
     co_return res;
   });
   ts.start();
@@ -280,7 +290,8 @@ TEST(HttpServer, HandlerExceptionIs500AndServerSurvives) {
     co_await sleep_for(1ms);  // throw after a suspension, the harder case
     throw std::runtime_error("kaput");
   });
-  ts.routes.add("GET", "/bad-status", [](request&) -> net::awaitable<response> { co_return json_response(42, ""); });
+  ts.routes.add("GET", "/bad-status",
+                [](request&) -> net::awaitable<response> { co_return json_response(42, ""); });
   ts.routes.add("GET", "/ok", echo_params());
   ts.start();
   raw_conn c(ts.port());
@@ -289,7 +300,7 @@ TEST(HttpServer, HandlerExceptionIs500AndServerSurvives) {
   EXPECT_EQ(r.result_int(), 500u);
   EXPECT_NE(r.body().find(R"("code":"INTERNAL_ERROR")"), std::string::npos);
   EXPECT_EQ(r.body().find("kaput"), std::string::npos);  // internals are logged, not returned
-  c.send(get(ts.port(), "/ok"));  // same connection still works
+  c.send(get(ts.port(), "/ok"));                         // same connection still works
   EXPECT_EQ(c.read().result_int(), 200u);
   EXPECT_EQ(request_blocking("127.0.0.1", ts.port(), "GET", "/bad-status").status, 500);
 }
@@ -387,7 +398,8 @@ TEST(HttpServer, GracefulShutdownFinishesInFlightAndRefusesNew) {
   idle.send(get(port, "/ok"));
   EXPECT_EQ(idle.read().result_int(), 200u);
 
-  auto slow = std::async(std::launch::async, [port] { return request_blocking("127.0.0.1", port, "GET", "/slow"); });
+  auto slow = std::async(std::launch::async,
+                         [port] { return request_blocking("127.0.0.1", port, "GET", "/slow"); });
   for (int i = 0; i < 400 && !started; ++i) std::this_thread::sleep_for(5ms);
   ASSERT_TRUE(started.load());
 
@@ -440,7 +452,8 @@ TEST(HttpServer, DrainDeadlineCutsStragglers) {
 TEST(HttpServer, HealthReadinessAndMetricsRoutes) {
   std::atomic<bool> ready{false};
   test_server ts;
-  add_health_routes(ts.routes, [&ready]() -> net::awaitable<bool> { co_return ready.load(); }, "testsvc");
+  add_health_routes(
+      ts.routes, [&ready]() -> net::awaitable<bool> { co_return ready.load(); }, "testsvc");
   ts.routes.add("GET", "/orders/{id}", echo_params());
   ts.start();
   const auto port = ts.port();
@@ -458,19 +471,23 @@ TEST(HttpServer, HealthReadinessAndMetricsRoutes) {
   EXPECT_EQ(rd.status, 200);
   EXPECT_EQ(rd.body, R"({"status":"ready"})");
 
-  const auto before = metrics::default_registry()
-                          .counter("http_requests_total", "", {{"route", "/orders/{id}"}, {"status", "200"}})
-                          .value();
-  for (int i = 0; i < 3; ++i) request_blocking("127.0.0.1", port, "GET", "/orders/" + std::to_string(i));
+  const auto before =
+      metrics::default_registry()
+          .counter("http_requests_total", "", {{"route", "/orders/{id}"}, {"status", "200"}})
+          .value();
+  for (int i = 0; i < 3; ++i)
+    request_blocking("127.0.0.1", port, "GET", "/orders/" + std::to_string(i));
   request_blocking("127.0.0.1", port, "GET", "/does-not-exist");
   auto m = request_blocking("127.0.0.1", port, "GET", "/metrics");
   EXPECT_EQ(m.status, 200);
   EXPECT_EQ(m.header("Content-Type").value_or(""), "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_NE(m.body.find("# TYPE http_requests_total counter\n"), std::string::npos);
-  EXPECT_NE(m.body.find("http_requests_total{route=\"/orders/{id}\",status=\"200\"} " + std::to_string(before + 3) + "\n"),
+  EXPECT_NE(m.body.find("http_requests_total{route=\"/orders/{id}\",status=\"200\"} " +
+                        std::to_string(before + 3) + "\n"),
             std::string::npos)
       << m.body;
-  EXPECT_NE(m.body.find("http_requests_total{route=\"unmatched\",status=\"404\"}"), std::string::npos);
+  EXPECT_NE(m.body.find("http_requests_total{route=\"unmatched\",status=\"404\"}"),
+            std::string::npos);
   EXPECT_NE(m.body.find("http_request_duration_seconds_bucket{route=\"/orders/{id}\",le=\"+Inf\"}"),
             std::string::npos);
   EXPECT_NE(m.body.find("# TYPE http_connections_active gauge\n"), std::string::npos);
@@ -487,7 +504,9 @@ TEST(HttpServer, BindFailureThrowsAtStart) {
     server clash(other, opts, r);
     ADD_FAILURE() << "bind to a taken port succeeded";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(ts.port())), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(ts.port())),
+              std::string::npos)
+        << e.what();
   }
 }
 

@@ -67,13 +67,14 @@ struct ws_client {
 TEST(HttpWebSocket, PushEchoAndClose) {
   std::atomic<bool> handler_done{false};
   ws_server s;
-  s.routes.add_websocket("/ws/echo", [&handler_done](websocket_ptr ws, request& req) -> net::awaitable<void> {
-    co_await ws->send_text("hello " + req.query_param("name"));  // server push first
-    while (auto msg = co_await ws->read_text()) {
-      if (!co_await ws->send_text("echo:" + *msg)) break;
-    }
-    handler_done = true;
-  });
+  s.routes.add_websocket(
+      "/ws/echo", [&handler_done](websocket_ptr ws, request& req) -> net::awaitable<void> {
+        co_await ws->send_text("hello " + req.query_param("name"));  // server push first
+        while (auto msg = co_await ws->read_text()) {
+          if (!co_await ws->send_text("echo:" + *msg)) break;
+        }
+        handler_done = true;
+      });
   s.start();
   ws_client c;
   ASSERT_FALSE(c.connect(s.srv->port(), "/ws/echo?name=ann"));
@@ -97,7 +98,8 @@ TEST(HttpWebSocket, ConcurrentSendersAreSerialised) {
   s.routes.add_websocket("/ws/flood", [](websocket_ptr ws, request&) -> net::awaitable<void> {
     // Two producers on the connection's executor race to send; messages must stay whole.
     auto producer = [ws](char tag) -> net::awaitable<void> {
-      for (int i = 0; i < per_sender; ++i) co_await ws->send_text(std::string(1, tag) + std::to_string(i) + std::string(500, tag));
+      for (int i = 0; i < per_sender; ++i)
+        co_await ws->send_text(std::string(1, tag) + std::to_string(i) + std::string(500, tag));
     };
     net::co_spawn(ws->get_executor(), producer('a'), net::detached);
     net::co_spawn(ws->get_executor(), producer('b'), net::detached);

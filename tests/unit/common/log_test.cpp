@@ -82,7 +82,9 @@ TEST(Log, ParseLevel) {
 
 TEST(Log, AppendJsonStringEscapesControlCharacters) {
   std::string out;
-  mc::log::append_json_string(out, std::string("a\x01" "b", 3));
+  mc::log::append_json_string(out, std::string("a\x01"
+                                               "b",
+                                               3));
   EXPECT_EQ(out, "\"a\\u0001b\"");
 }
 

@@ -11,7 +11,8 @@ namespace {
 
 TEST(Metrics, CounterRendersHelpTypeAndLabels) {
   registry reg;
-  auto& c = reg.counter("http_requests_total", "Requests.", {{"status", "200"}, {"route", "/orders"}});
+  auto& c =
+      reg.counter("http_requests_total", "Requests.", {{"status", "200"}, {"route", "/orders"}});
   c.inc();
   c.inc(2);
   EXPECT_EQ(reg.render(),
@@ -111,13 +112,16 @@ TEST(Metrics, ConcurrentUpdatesAreNotLost) {
     });
   }
   for (auto& t : pool) t.join();
-  EXPECT_EQ(reg.counter("c_total", "h", {{"shared", "yes"}}).value(), std::uint64_t{threads * per_thread});
+  EXPECT_EQ(reg.counter("c_total", "h", {{"shared", "yes"}}).value(),
+            std::uint64_t{threads * per_thread});
   EXPECT_EQ(reg.histogram("h_seconds", "h").count(), std::uint64_t{threads * per_thread});
   EXPECT_DOUBLE_EQ(reg.gauge("g", "h").value(), threads * per_thread);
   EXPECT_NE(reg.render().find("c_total{shared=\"3\"} 20000\n"), std::string::npos);
 }
 
-TEST(Metrics, DefaultRegistryIsOneInstance) { EXPECT_EQ(&default_registry(), &default_registry()); }
+TEST(Metrics, DefaultRegistryIsOneInstance) {
+  EXPECT_EQ(&default_registry(), &default_registry());
+}
 
 }  // namespace
 }  // namespace mc::metrics

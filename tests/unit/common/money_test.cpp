@@ -42,14 +42,14 @@ TEST_P(MoneyParseReject, ReturnsTheExpectedError) {
   const auto& c = GetParam();
   const auto r = parse_decimal(c.text, c.scale, c.allow_negative);
   ASSERT_FALSE(r.has_value()) << "accepted \"" << c.text << "\" as " << r.value();
-  EXPECT_EQ(r.error(), c.expected) << "text \"" << c.text << "\" got " << mc::money::to_string(r.error());
+  EXPECT_EQ(r.error(), c.expected)
+      << "text \"" << c.text << "\" got " << mc::money::to_string(r.error());
 }
 
 INSTANTIATE_TEST_SUITE_P(
     MoneyCases, MoneyParseReject,
     ::testing::Values(
-        reject_case{"", 2, false, parse_error::empty},
-        reject_case{"", 2, true, parse_error::empty},
+        reject_case{"", 2, false, parse_error::empty}, reject_case{"", 2, true, parse_error::empty},
         reject_case{"1e5", 2, false, parse_error::bad_char},
         reject_case{"1E5", 0, false, parse_error::bad_char},
         reject_case{"NaN", 2, false, parse_error::bad_char},
@@ -88,8 +88,10 @@ INSTANTIATE_TEST_SUITE_P(
         reject_case{"1.000", 2, false, parse_error::too_many_decimals},  // never silently rounded
         reject_case{"1.5", 0, false, parse_error::too_many_decimals},
         reject_case{"0.000000001", 8, false, parse_error::too_many_decimals},
-        reject_case{"1234567890123456789012345678901234567890", 0, false, parse_error::too_many_digits},
-        reject_case{"1234567890123456789012345678901234567890", 8, false, parse_error::too_many_digits},
+        reject_case{"1234567890123456789012345678901234567890", 0, false,
+                    parse_error::too_many_digits},
+        reject_case{"1234567890123456789012345678901234567890", 8, false,
+                    parse_error::too_many_digits},
         reject_case{"10000000000000000000", 0, false, parse_error::too_many_digits},
         reject_case{"100000000000", 8, false, parse_error::too_many_digits},
         reject_case{"9223372036854775808", 0, false, parse_error::overflow},
@@ -103,7 +105,10 @@ INSTANTIATE_TEST_SUITE_P(
 
 // A NUL inside the text must not end the number early (C-string parsers would stop there).
 TEST(MoneyParse, RejectsEmbeddedNul) {
-  const std::string text("1\0" "5", 3);
+  const std::string text(
+      "1\0"
+      "5",
+      3);
   const auto r = parse_decimal(text, 2);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), parse_error::bad_char);
@@ -125,30 +130,23 @@ class MoneyParseAccept : public ::testing::TestWithParam<accept_case> {};
 TEST_P(MoneyParseAccept, ReturnsTheExactValue) {
   const auto& c = GetParam();
   const auto r = parse_decimal(c.text, c.scale, c.allow_negative);
-  ASSERT_TRUE(r.has_value()) << "rejected \"" << c.text << "\": " << mc::money::to_string(r.error());
+  ASSERT_TRUE(r.has_value()) << "rejected \"" << c.text
+                             << "\": " << mc::money::to_string(r.error());
   EXPECT_EQ(*r, c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     MoneyCases, MoneyParseAccept,
     ::testing::Values(
-        accept_case{"0", 2, false, 0},
-        accept_case{"0", 0, false, 0},
-        accept_case{"0.1", 2, false, 10},
-        accept_case{"0.01", 2, false, 1},
-        accept_case{"0.00", 2, false, 0},
-        accept_case{"10000.00", 2, false, 1000000},
-        accept_case{"10000", 2, false, 1000000},
-        accept_case{"50000", 2, false, 5000000},
-        accept_case{"1.5", 8, false, 150000000},
-        accept_case{"0.00000001", 8, false, 1},
-        accept_case{"21000000", 8, false, 2100000000000000},
-        accept_case{"7", 0, false, 7},
-        accept_case{"-1.25", 2, true, -125},
-        accept_case{"-0.00000001", 8, true, -1},
+        accept_case{"0", 2, false, 0}, accept_case{"0", 0, false, 0},
+        accept_case{"0.1", 2, false, 10}, accept_case{"0.01", 2, false, 1},
+        accept_case{"0.00", 2, false, 0}, accept_case{"10000.00", 2, false, 1000000},
+        accept_case{"10000", 2, false, 1000000}, accept_case{"50000", 2, false, 5000000},
+        accept_case{"1.5", 8, false, 150000000}, accept_case{"0.00000001", 8, false, 1},
+        accept_case{"21000000", 8, false, 2100000000000000}, accept_case{"7", 0, false, 7},
+        accept_case{"-1.25", 2, true, -125}, accept_case{"-0.00000001", 8, true, -1},
         accept_case{"-0", 2, true, 0},  // negative zero is accepted as zero
-        accept_case{"-0.00", 2, true, 0},
-        accept_case{"9223372036854775807", 0, false, i64_max},
+        accept_case{"-0.00", 2, true, 0}, accept_case{"9223372036854775807", 0, false, i64_max},
         accept_case{"-9223372036854775807", 0, true, -i64_max},
         accept_case{"92233720368.54775807", 8, false, i64_max},
         accept_case{"92233720368547758.07", 2, false, i64_max},
@@ -210,8 +208,9 @@ TEST(MoneyFormat, Pow10) {
 }
 
 TEST(MoneyRoundTrip, BoundaryValuesAtEveryScale) {
-  const std::vector<int64_t> values = {0, 1, -1, 9, 10, 99, 100, 101, 12345678, -12345678,
-                                       i64_max, -i64_max, i64_max - 1, 1000000000000000000};
+  const std::vector<int64_t> values = {
+      0,   1,        -1,        9,       10,       99,          100,
+      101, 12345678, -12345678, i64_max, -i64_max, i64_max - 1, 1000000000000000000};
   for (int scale = 0; scale <= mc::money::scale_max; ++scale) {
     for (int64_t v : values) {
       const auto fixed = parse_decimal(format_decimal(v, scale), scale, true);
@@ -336,9 +335,10 @@ TEST(MoneyResult, ValueAndErrorAccess) {
 }
 
 TEST(MoneyErrors, EveryErrorHasAName) {
-  for (auto e : {parse_error::empty, parse_error::bad_char, parse_error::sign_not_allowed,
-                 parse_error::missing_digits, parse_error::leading_zero, parse_error::too_many_decimals,
-                 parse_error::too_many_digits, parse_error::overflow, parse_error::bad_scale}) {
+  for (auto e :
+       {parse_error::empty, parse_error::bad_char, parse_error::sign_not_allowed,
+        parse_error::missing_digits, parse_error::leading_zero, parse_error::too_many_decimals,
+        parse_error::too_many_digits, parse_error::overflow, parse_error::bad_scale}) {
     EXPECT_FALSE(mc::money::to_string(e).empty());
     EXPECT_NE(mc::money::to_string(e), "unknown");
   }
@@ -366,9 +366,18 @@ TEST(MoneyFuzzReplay, TwentyThousandGeneratedInputs) {
   using namespace std::string_view_literals;
   std::mt19937_64 rng(20240601);
   const std::string_view alphabet = "0123456789012345678901234567890123456789..--+eE xNaIinf\t\0"sv;
-  const std::vector<std::string> seeds = {"0", "0.1", "10000.00", "50000", "0.00000001", "-1.25",
-                                          "9223372036854775807", "92233720368.54775807",
-                                          "92233720368547758.07", "1", "100", "-0"};
+  const std::vector<std::string> seeds = {"0",
+                                          "0.1",
+                                          "10000.00",
+                                          "50000",
+                                          "0.00000001",
+                                          "-1.25",
+                                          "9223372036854775807",
+                                          "92233720368.54775807",
+                                          "92233720368547758.07",
+                                          "1",
+                                          "100",
+                                          "-0"};
   int accepted = 0;
   for (int i = 0; i < 20000; ++i) {
     std::string text;
@@ -392,9 +401,15 @@ TEST(MoneyFuzzReplay, TwentyThousandGeneratedInputs) {
           const std::size_t at = text.empty() ? 0 : rng() % (text.size() + 1);
           const char c = alphabet[rng() % alphabet.size()];
           switch (rng() % 3) {
-            case 0: text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c); break;
-            case 1: if (at < text.size()) text.erase(at, 1); break;
-            default: if (at < text.size()) text[at] = c; break;
+            case 0:
+              text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c);
+              break;
+            case 1:
+              if (at < text.size()) text.erase(at, 1);
+              break;
+            default:
+              if (at < text.size()) text[at] = c;
+              break;
           }
         }
       }

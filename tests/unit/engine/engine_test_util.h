@@ -22,8 +22,12 @@ inline constexpr user_id bob = 101;
 inline constexpr user_id carol = 102;
 
 // Price of BTC in cents; qty in satoshi. 0.001 BTC at $50,000.00 is $50.00 = 5000 cents.
-inline constexpr price_t px(std::int64_t dollars) { return dollars * 100; }
-inline constexpr qty_t mbtc(std::int64_t milli) { return milli * 100'000; }
+inline constexpr price_t px(std::int64_t dollars) {
+  return dollars * 100;
+}
+inline constexpr qty_t mbtc(std::int64_t milli) {
+  return milli * 100'000;
+}
 
 class engine_test : public ::testing::Test {
  protected:
@@ -46,8 +50,7 @@ class engine_test : public ::testing::Test {
   // Places an order; returns its id when accepted, 0 when rejected.
   order_id place(user_id user, side s, price_t price, qty_t qty,
                  time_in_force tif = time_in_force::gtc, bool post_only = false,
-                 symbol_id symbol = btc_usd, order_type type = order_type::limit,
-                 order_id id = 0) {
+                 symbol_id symbol = btc_usd, order_type type = order_type::limit, order_id id = 0) {
     run(place_order{++seq, user, id, symbol, s, type, tif, post_only, price, qty});
     for (const event& e : ev) {
       if (e.type == event_type::order_accepted) return e.accepted.order;

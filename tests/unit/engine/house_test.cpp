@@ -78,8 +78,8 @@ TEST_F(house_quotes, house_crossing_resting_user_orders_fills_at_user_price) {
 TEST_F(house_quotes, user_market_order_fills_against_house) {
   quote(px(49'990), mbtc(5), px(50'010), mbtc(5));
   fund(bob, usd, 1'000'000);
-  const order_id t = place(bob, side::buy, 0, mbtc(2), time_in_force::ioc, false, btc_usd,
-                           order_type::market);
+  const order_id t =
+      place(bob, side::buy, 0, mbtc(2), time_in_force::ioc, false, btc_usd, order_type::market);
   ASSERT_NE(t, 0u);
   ASSERT_EQ(trades().size(), 1u);
   EXPECT_EQ(trades()[0].price, px(50'010));

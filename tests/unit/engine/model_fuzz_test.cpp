@@ -99,8 +99,12 @@ class command_generator {
     const symbol_id s = symbol();
     price_t& m = mid(s);
     m = std::clamp<price_t>(m + tick(s) * (roll(9) - 4), 20 * tick(s), s == 1 ? 480 : 1'950);
-    quote_tick q{seq_, s, m - tick(s) * (1 + roll(3)), roll(3) == 0 ? 0 : lot(s) * (1 + roll(10)),
-                 m + tick(s) * (1 + roll(3)), roll(3) == 0 ? 0 : lot(s) * (1 + roll(10))};
+    quote_tick q{seq_,
+                 s,
+                 m - tick(s) * (1 + roll(3)),
+                 roll(3) == 0 ? 0 : lot(s) * (1 + roll(10)),
+                 m + tick(s) * (1 + roll(3)),
+                 roll(3) == 0 ? 0 : lot(s) * (1 + roll(10))};
     if (roll(30) == 0) std::swap(q.bid_price, q.ask_price);
     return q;
   }
@@ -114,23 +118,25 @@ class command_generator {
 
 std::string describe(const command& c) {
   std::ostringstream os;
-  std::visit([&](const auto& x) {
-    using T = std::decay_t<decltype(x)>;
-    if constexpr (std::is_same_v<T, place_order>) {
-      os << "place u" << x.user << " id" << x.id << " s" << x.symbol << " " << to_string(x.side)
-         << " type" << int(x.type) << " tif" << int(x.tif) << " po" << x.post_only << " p"
-         << x.price << " q" << x.qty;
-    } else if constexpr (std::is_same_v<T, cancel_order>) {
-      os << "cancel u" << x.user << " id" << x.id;
-    } else if constexpr (std::is_same_v<T, replace_order>) {
-      os << "replace u" << x.user << " id" << x.id << " p" << x.new_price << " q" << x.new_qty;
-    } else if constexpr (std::is_same_v<T, top_up>) {
-      os << "top_up u" << x.user << " a" << x.asset << " " << x.amount;
-    } else {
-      os << "quote s" << x.symbol << " " << x.bid_qty << "@" << x.bid_price << " / " << x.ask_qty
-         << "@" << x.ask_price;
-    }
-  }, c);
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, place_order>) {
+          os << "place u" << x.user << " id" << x.id << " s" << x.symbol << " " << to_string(x.side)
+             << " type" << int(x.type) << " tif" << int(x.tif) << " po" << x.post_only << " p"
+             << x.price << " q" << x.qty;
+        } else if constexpr (std::is_same_v<T, cancel_order>) {
+          os << "cancel u" << x.user << " id" << x.id;
+        } else if constexpr (std::is_same_v<T, replace_order>) {
+          os << "replace u" << x.user << " id" << x.id << " p" << x.new_price << " q" << x.new_qty;
+        } else if constexpr (std::is_same_v<T, top_up>) {
+          os << "top_up u" << x.user << " a" << x.asset << " " << x.amount;
+        } else {
+          os << "quote s" << x.symbol << " " << x.bid_qty << "@" << x.bid_price << " / "
+             << x.ask_qty << "@" << x.ask_price;
+        }
+      },
+      c);
   return os.str();
 }
 
@@ -149,8 +155,8 @@ std::size_t run_sequence(std::uint64_t seed, int commands) {
 
   for (int step = 0; step < commands; ++step) {
     const command c = gen.next();
-    const std::string where = "seed " + std::to_string(seed) + " step " + std::to_string(step) +
-                              ": " + describe(c);
+    const std::string where =
+        "seed " + std::to_string(seed) + " step " + std::to_string(step) + ": " + describe(c);
     ev.clear();
     eng.apply(c, ev);
     ref_trades.clear();

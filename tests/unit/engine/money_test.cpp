@@ -11,9 +11,9 @@ namespace {
 
 TEST(money, notional_is_floored_in_quote_minor_units) {
   const std::int64_t sat = pow10(8);
-  EXPECT_EQ(notional(5'000'000, 100'000, sat), 5'000);     // $50,000 x 0.001 BTC = $50.00
-  EXPECT_EQ(notional(5'000'100, 100'000, sat), 5'000);     // $50.001 -> floored to $50.00
-  EXPECT_EQ(notional(5'000'099, 1'000, sat), 50);          // 50.00099 cents -> 50
+  EXPECT_EQ(notional(5'000'000, 100'000, sat), 5'000);  // $50,000 x 0.001 BTC = $50.00
+  EXPECT_EQ(notional(5'000'100, 100'000, sat), 5'000);  // $50.001 -> floored to $50.00
+  EXPECT_EQ(notional(5'000'099, 1'000, sat), 50);       // 50.00099 cents -> 50
   EXPECT_EQ(notional(1'000'000'000, 100'000'000'000, sat), 1'000'000'000'000);  // int128 path
 }
 

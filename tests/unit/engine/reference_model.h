@@ -128,8 +128,8 @@ class reference_engine {
     const int bb = bps(buyer, &buyer == &t), sb = bps(seller, &seller == &t);
     const amount_t bfee = ceil_div(buyer.fee_units + n * bb) - ceil_div(buyer.fee_units);
     const amount_t sfee = ceil_div(seller.fee_units + n * sb) - ceil_div(seller.fee_units);
-    trades_->push_back(ref_trade{k.id, t.id, k.price, q, &buyer == &k ? bfee : sfee,
-                                 &buyer == &t ? bfee : sfee});
+    trades_->push_back(
+        ref_trade{k.id, t.id, k.price, q, &buyer == &k ? bfee : sfee, &buyer == &t ? bfee : sfee});
     // Buyer: the held quote pays notional + fee, the rest of the drop goes back to available.
     balance& bb_acc = accounts_[buyer.user];
     const amount_t old_hold = buyer.hold;
@@ -198,12 +198,21 @@ class reference_engine {
     }
     if (c.id != 0 && find(c.id)) return reject_reason::duplicate_order_id;
     if (!accounts_.count(c.user)) return reject_reason::insufficient_funds;
-    const int max_bps = c.post_only ? m.maker_fee_bps
-                        : tif != time_in_force::gtc
-                            ? m.taker_fee_bps
-                            : std::max(m.maker_fee_bps, m.taker_fee_bps);
-    ref_order t{c.id != 0 ? c.id : next_id_, c.user, c.symbol, c.side, c.post_only, max_bps,
-                price, c.qty, 0, 0, 0, 0};
+    const int max_bps = c.post_only                 ? m.maker_fee_bps
+                        : tif != time_in_force::gtc ? m.taker_fee_bps
+                                                    : std::max(m.maker_fee_bps, m.taker_fee_bps);
+    ref_order t{c.id != 0 ? c.id : next_id_,
+                c.user,
+                c.symbol,
+                c.side,
+                c.post_only,
+                max_bps,
+                price,
+                c.qty,
+                0,
+                0,
+                0,
+                0};
     const amount_t hold = hold_for(t);
     if (accounts_[c.user].available[hold_asset(t)] < hold) return reject_reason::insufficient_funds;
     if (c.post_only && best_maker(t)) return reject_reason::post_only_would_take;
@@ -291,8 +300,18 @@ class reference_engine {
       const side s = k == 0 ? side::buy : side::sell;
       const qty_t q = k == 0 ? c.bid_qty : c.ask_qty;
       if (q == 0) continue;
-      ref_order t{next_id_++, cfg_.house_user, c.symbol, s, false, 0,
-                  k == 0 ? c.bid_price : c.ask_price, q, 0, 0, 0, 0};
+      ref_order t{next_id_++,
+                  cfg_.house_user,
+                  c.symbol,
+                  s,
+                  false,
+                  0,
+                  k == 0 ? c.bid_price : c.ask_price,
+                  q,
+                  0,
+                  0,
+                  0,
+                  0};
       house_[c.symbol][k] = t.id;
       move_hold(t, hold_for(t));
       rests_ = true;

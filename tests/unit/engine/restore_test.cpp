@@ -50,10 +50,10 @@ TEST_F(restore, rebuilt_engine_matches_the_original_event_for_event) {
     }
   }
   const std::vector<command> next = {
-      place_order{100, carol, 0, btc_usd, side::sell, order_type::limit, time_in_force::gtc,
-                  false, px(49'000), mbtc(3)},
-      place_order{101, bob, 0, btc_usd, side::buy, order_type::market, time_in_force::ioc, false,
-                  0, mbtc(2)},
+      place_order{100, carol, 0, btc_usd, side::sell, order_type::limit, time_in_force::gtc, false,
+                  px(49'000), mbtc(3)},
+      place_order{101, bob, 0, btc_usd, side::buy, order_type::market, time_in_force::ioc, false, 0,
+                  mbtc(2)},
       quote_tick{102, btc_usd, px(50'100), mbtc(1), px(50'200), mbtc(1)},
   };
   for (const command& c : next) {

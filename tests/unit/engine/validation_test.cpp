@@ -25,7 +25,7 @@ TEST_F(validation, symbol_user_qty_and_price) {
   EXPECT_EQ(try_place(side::buy, px(1), mbtc(1), btc_usd, 0), reject_reason::bad_user);
   EXPECT_EQ(try_place(side::buy, px(1), 0), reject_reason::bad_qty);
   EXPECT_EQ(try_place(side::buy, px(1), -1'000), reject_reason::bad_qty);
-  EXPECT_EQ(try_place(side::buy, px(1), 1'500), reject_reason::bad_qty);          // not a lot
+  EXPECT_EQ(try_place(side::buy, px(1), 1'500), reject_reason::bad_qty);            // not a lot
   EXPECT_EQ(try_place(side::buy, px(1), 100'000'001'000), reject_reason::bad_qty);  // > max
   EXPECT_EQ(try_place(side::buy, 0, mbtc(1)), reject_reason::bad_price);
   EXPECT_EQ(try_place(side::buy, -5, mbtc(1)), reject_reason::bad_price);
@@ -42,16 +42,16 @@ TEST_F(validation, price_tick_is_enforced) {
   matching_engine e(c);
   std::vector<event> out;
   e.apply(top_up{1, alice, usd, 1'000'000}, out);
-  e.apply(place_order{2, alice, 0, btc_usd, side::buy, order_type::limit, time_in_force::gtc,
-                      false, 5'000'050, mbtc(1)},
+  e.apply(place_order{2, alice, 0, btc_usd, side::buy, order_type::limit, time_in_force::gtc, false,
+                      5'000'050, mbtc(1)},
           out);
   ASSERT_EQ(out.back().type, event_type::order_rejected);
   EXPECT_EQ(out.back().rejected.reason, reject_reason::bad_price);
 }
 
 TEST_F(validation, caller_and_engine_order_ids) {
-  const order_id mine = place(alice, side::buy, px(10), mbtc(1), time_in_force::gtc, false,
-                              btc_usd, order_type::limit, 5'000);
+  const order_id mine = place(alice, side::buy, px(10), mbtc(1), time_in_force::gtc, false, btc_usd,
+                              order_type::limit, 5'000);
   EXPECT_EQ(mine, 5'000u);
   EXPECT_EQ(place(alice, side::buy, px(11), mbtc(1), time_in_force::gtc, false, btc_usd,
                   order_type::limit, 5'000),

@@ -95,9 +95,9 @@ TEST(CoreSequencer, QuoteTicksAreRoundedSafelyAndSizedToTheLot) {
   sequencer seq(engine::default_config(), true);
   auto t = seq.make_tick("BTC-USD", "50000.129", "50000.131", "0.123456789", "5000", false);
   ASSERT_TRUE(t);
-  EXPECT_EQ(t->bid_price, 5'000'012);  // rounded down
-  EXPECT_EQ(t->ask_price, 5'000'014);  // rounded up
-  EXPECT_EQ(t->bid_qty, 12'345'000);   // floored to the 0.00001 lot
+  EXPECT_EQ(t->bid_price, 5'000'012);      // rounded down
+  EXPECT_EQ(t->ask_price, 5'000'014);      // rounded up
+  EXPECT_EQ(t->bid_qty, 12'345'000);       // floored to the 0.00001 lot
   EXPECT_EQ(t->ask_qty, 100'000'000'000);  // clamped to max_qty
   auto stale = seq.make_tick("BTC-USD", "1.00", "2.00", "1", "1", true);
   ASSERT_TRUE(stale);

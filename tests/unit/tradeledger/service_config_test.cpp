@@ -17,7 +17,9 @@ env_map minimal() {
           {"SERVICE_JWT_SECRET", "0123456789abcdef"}};
 }
 
-service_config load(const env_map& m) { return load_service_config(config::env_reader(config::map_env(m))); }
+service_config load(const env_map& m) {
+  return load_service_config(config::env_reader(config::map_env(m)));
+}
 
 std::string failing_variable(env_map m) {
   try {

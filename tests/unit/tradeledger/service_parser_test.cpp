@@ -18,8 +18,10 @@ constexpr const char* user = "3F2504E0-4F89-11D3-9A0C-0305E82C3301";
 
 std::string order_json(std::string extra = "", std::string price = "\"50000\"",
                        std::string qty = "\"0.01\"", std::string type = "LIMIT") {
-  std::string s = std::string("{\"user_id\":\"") + user + "\",\"symbol\":\"BTC-USD\",\"side\":\"BUY\","
-                  "\"type\":\"" + type + "\",\"qty\":" + qty;
+  std::string s = std::string("{\"user_id\":\"") + user +
+                  "\",\"symbol\":\"BTC-USD\",\"side\":\"BUY\","
+                  "\"type\":\"" +
+                  type + "\",\"qty\":" + qty;
   if (!price.empty()) s += ",\"price\":" + price;
   return s + extra + "}";
 }
@@ -44,14 +46,17 @@ TEST(ServiceParser, AcceptsAValidLimitOrderAndNormalises) {
 
 TEST(ServiceParser, HashIgnoresSpellingButNotMeaning) {
   auto a = std::get<place_order_request>(parse_place_order(order_json(), "k", markets()));
-  const std::string respelled = std::string("{ \"qty\": \"0.010\", \"price\": \"50000.00\", \"type\":\"LIMIT\",") +
-                                "\"side\":\"BUY\", \"symbol\":\"BTC-USD\", \"user_id\":\"" + user +
-                                "\", \"time_in_force\":\"GTC\", \"post_only\": false }";
+  const std::string respelled =
+      std::string("{ \"qty\": \"0.010\", \"price\": \"50000.00\", \"type\":\"LIMIT\",") +
+      "\"side\":\"BUY\", \"symbol\":\"BTC-USD\", \"user_id\":\"" + user +
+      "\", \"time_in_force\":\"GTC\", \"post_only\": false }";
   auto b = std::get<place_order_request>(parse_place_order(respelled, "k", markets()));
   EXPECT_EQ(a.request_hash, b.request_hash);
-  auto c = std::get<place_order_request>(parse_place_order(order_json("", "\"50000.01\""), "k", markets()));
+  auto c = std::get<place_order_request>(
+      parse_place_order(order_json("", "\"50000.01\""), "k", markets()));
   EXPECT_NE(a.request_hash, c.request_hash);
-  auto d = std::get<place_order_request>(parse_place_order(order_json(",\"time_in_force\":\"IOC\""), "k", markets()));
+  auto d = std::get<place_order_request>(
+      parse_place_order(order_json(",\"time_in_force\":\"IOC\""), "k", markets()));
   EXPECT_NE(a.request_hash, d.request_hash);
 }
 
@@ -60,11 +65,13 @@ TEST(ServiceParser, MarketOrdersDefaultToIocAndRefusePrice) {
   ASSERT_TRUE(std::holds_alternative<place_order_request>(m));
   EXPECT_EQ(std::get<place_order_request>(m).time_in_force, "IOC");
   EXPECT_EQ(std::get<place_order_request>(m).price, "");
-  auto gtc = parse_place_order(order_json(",\"time_in_force\":\"GTC\"", "", "\"0.5\"", "MARKET"), "k", markets());
+  auto gtc = parse_place_order(order_json(",\"time_in_force\":\"GTC\"", "", "\"0.5\"", "MARKET"),
+                               "k", markets());
   ASSERT_TRUE(std::holds_alternative<place_order_request>(gtc));
   EXPECT_EQ(std::get<place_order_request>(gtc).time_in_force, "IOC");
-  EXPECT_EQ(fails(parse_place_order(order_json("", "\"1\"", "\"0.5\"", "MARKET"), "k", markets())).code,
-            "BAD_REQUEST");
+  EXPECT_EQ(
+      fails(parse_place_order(order_json("", "\"1\"", "\"0.5\"", "MARKET"), "k", markets())).code,
+      "BAD_REQUEST");
 }
 
 TEST(ServiceParser, ErrorCodes) {
@@ -76,7 +83,7 @@ TEST(ServiceParser, ErrorCodes) {
       {"not json", "BAD_REQUEST"},
       {"\"string\"", "BAD_REQUEST"},
       {order_json(",\"extra\":1"), "BAD_REQUEST"},
-      {order_json("", "50000"), "BAD_REQUEST"},                 // number, not a string
+      {order_json("", "50000"), "BAD_REQUEST"},  // number, not a string
       {order_json("", "\"0\""), "BAD_REQUEST"},
       {order_json("", "\"50000.001\""), "BAD_REQUEST"},
       {order_json("", "\"+5\""), "BAD_REQUEST"},
@@ -89,9 +96,17 @@ TEST(ServiceParser, ErrorCodes) {
       {order_json(",\"post_only\":true,\"time_in_force\":\"IOC\""), "INVALID_ORDER_TYPE"},
       {order_json(",\"post_only\":1"), "BAD_REQUEST"},
       {order_json(",\"client_order_id\":\"" + std::string(65, 'x') + "\""), "BAD_REQUEST"},
-      {"{\"user_id\":\"x\",\"symbol\":\"BTC-USD\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"qty\":\"1\",\"price\":\"1\"}", "BAD_REQUEST"},
-      {std::string("{\"user_id\":\"") + user + "\",\"symbol\":\"XRP-USD\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"qty\":\"1\",\"price\":\"1\"}", "INVALID_SYMBOL"},
-      {std::string("{\"user_id\":\"") + user + "\",\"symbol\":\"BTC-USD\",\"side\":\"SHORT\",\"type\":\"LIMIT\",\"qty\":\"1\",\"price\":\"1\"}", "BAD_REQUEST"},
+      {"{\"user_id\":\"x\",\"symbol\":\"BTC-USD\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"qty\":"
+       "\"1\",\"price\":\"1\"}",
+       "BAD_REQUEST"},
+      {std::string("{\"user_id\":\"") + user +
+           "\",\"symbol\":\"XRP-USD\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"qty\":\"1\",\"price\":"
+           "\"1\"}",
+       "INVALID_SYMBOL"},
+      {std::string("{\"user_id\":\"") + user +
+           "\",\"symbol\":\"BTC-USD\",\"side\":\"SHORT\",\"type\":\"LIMIT\",\"qty\":\"1\","
+           "\"price\":\"1\"}",
+       "BAD_REQUEST"},
   };
   for (const auto& t : cases) {
     auto p = parse_place_order(t.body, "k", markets());
@@ -101,28 +116,42 @@ TEST(ServiceParser, ErrorCodes) {
 }
 
 TEST(ServiceParser, Topups) {
-  auto ok = parse_topup(std::string("{\"user_id\":\"") + user + "\",\"amount\":\"10.5\"}", "k", markets());
+  auto ok = parse_topup(std::string("{\"user_id\":\"") + user + "\",\"amount\":\"10.5\"}", "k",
+                        markets());
   ASSERT_TRUE(std::holds_alternative<topup_request>(ok));
   EXPECT_EQ(std::get<topup_request>(ok).currency, "USD");
   EXPECT_EQ(std::get<topup_request>(ok).amount, "10.50");
-  auto same = parse_topup(std::string("{\"amount\":\"10.50\",\"currency\":\"USD\",\"user_id\":\"") + user + "\"}", "k", markets());
+  auto same = parse_topup(
+      std::string("{\"amount\":\"10.50\",\"currency\":\"USD\",\"user_id\":\"") + user + "\"}", "k",
+      markets());
   EXPECT_EQ(std::get<topup_request>(ok).request_hash, std::get<topup_request>(same).request_hash);
   for (std::string bad : {"\"-1\"", "\"0\"", "\"1000000001\"", "10", "\"1.001\"", "\"abc\""}) {
-    auto p = parse_topup(std::string("{\"user_id\":\"") + user + "\",\"amount\":" + bad + "}", "k", markets());
+    auto p = parse_topup(std::string("{\"user_id\":\"") + user + "\",\"amount\":" + bad + "}", "k",
+                         markets());
     ASSERT_TRUE(std::holds_alternative<parse_failure>(p)) << bad;
     EXPECT_EQ(std::get<parse_failure>(p).code, "BAD_REQUEST") << bad;
   }
-  auto eur = parse_topup(std::string("{\"user_id\":\"") + user + "\",\"amount\":\"1\",\"currency\":\"EUR\"}", "k", markets());
+  auto eur = parse_topup(
+      std::string("{\"user_id\":\"") + user + "\",\"amount\":\"1\",\"currency\":\"EUR\"}", "k",
+      markets());
   EXPECT_TRUE(std::holds_alternative<parse_failure>(eur));
 }
 
 TEST(ServiceParser, QueriesAndKeys) {
-  EXPECT_TRUE(std::holds_alternative<list_orders_query>(parse_list_query(user, "", "", "", "", markets())));
-  EXPECT_EQ(std::get<list_orders_query>(parse_list_query(user, "open", "BTC-USD", "10", "c", markets())).limit, 10);
-  EXPECT_TRUE(std::holds_alternative<parse_failure>(parse_list_query(user, "done", "", "", "", markets())));
-  EXPECT_TRUE(std::holds_alternative<parse_failure>(parse_list_query(user, "", "", "501", "", markets())));
-  EXPECT_TRUE(std::holds_alternative<parse_failure>(parse_list_query(user, "", "", "1x", "", markets())));
-  EXPECT_EQ(std::get<parse_failure>(parse_list_query(user, "", "NOPE", "", "", markets())).code, "INVALID_SYMBOL");
+  EXPECT_TRUE(
+      std::holds_alternative<list_orders_query>(parse_list_query(user, "", "", "", "", markets())));
+  EXPECT_EQ(
+      std::get<list_orders_query>(parse_list_query(user, "open", "BTC-USD", "10", "c", markets()))
+          .limit,
+      10);
+  EXPECT_TRUE(
+      std::holds_alternative<parse_failure>(parse_list_query(user, "done", "", "", "", markets())));
+  EXPECT_TRUE(
+      std::holds_alternative<parse_failure>(parse_list_query(user, "", "", "501", "", markets())));
+  EXPECT_TRUE(
+      std::holds_alternative<parse_failure>(parse_list_query(user, "", "", "1x", "", markets())));
+  EXPECT_EQ(std::get<parse_failure>(parse_list_query(user, "", "NOPE", "", "", markets())).code,
+            "INVALID_SYMBOL");
   EXPECT_EQ(std::get<int>(parse_depth("")), book_depth_default);
   EXPECT_EQ(std::get<int>(parse_depth("5")), 5);
   EXPECT_TRUE(std::holds_alternative<parse_failure>(parse_depth("0")));
