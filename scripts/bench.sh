@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark against a Release build and writes results under build/bench/:
-#   engine.json (Google Benchmark), http.json, quotes.json, tradeledger.json (flat JSON).
+#   engine.json (Google Benchmark), http.json, quotes.json, tradeledger.json (flat JSON), and
+#   pg_ceiling.json: how many orders' rows PostgreSQL alone can write per second here.
 # The servers the benchmarks need (PostgreSQL, Redis) are private instances on free ports.
 set -euo pipefail
 
@@ -27,5 +28,23 @@ echo "== quotes =="
 echo "== tradeledger =="
 "$BUILD/bench/tradeledger/tradeledger_bench" --postgres-url "$POSTGRES_URL" --redis-url "$REDIS_URL" \
   --out "$OUT/tradeledger.json"
+
+echo "== PostgreSQL alone: the rows of 20,000 orders, generated in the server =="
+ceiling_db="tl_ceiling_$$"
+psql "$POSTGRES_URL" -qc "CREATE DATABASE $ceiling_db"
+ceiling_url="${POSTGRES_URL%/*}/$ceiling_db"
+POSTGRES_URL="$ceiling_url" MIGRATIONS_DIR="$ROOT/migrations" "$BUILD/src/cmd/tradeledger" migrate \
+  >/dev/null
+t0=$(date +%s%N)
+psql "$ceiling_url" -q -f "$ROOT/bench/tradeledger/pg_ceiling.sql"
+t1=$(date +%s%N)
+psql "$POSTGRES_URL" -qc "DROP DATABASE $ceiling_db"
+python3 - "$t0" "$t1" "$OUT/pg_ceiling.json" <<'PY'
+import json, sys
+seconds = (int(sys.argv[2]) - int(sys.argv[1])) / 1e9
+result = {"orders": 20000, "seconds": round(seconds, 3), "orders_per_sec": round(20000 / seconds)}
+json.dump(result, open(sys.argv[3], "w"))
+print(json.dumps(result))
+PY
 
 echo "results in $OUT"

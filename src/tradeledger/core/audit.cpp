@@ -48,6 +48,23 @@ constexpr check checks[] = {
      "SELECT o.public_id, o.filled_qty, coalesce(f.total, 0) FROM tradeledger.orders o "
      "LEFT JOIN (SELECT order_id, sum(qty) AS total FROM tradeledger.fills GROUP BY order_id) f "
      "ON f.order_id = o.id WHERE o.filled_qty <> coalesce(f.total, 0)"},
+    // References the schema leaves to the audit (migration 002 dropped their per-row
+    // foreign-key triggers from the write path).
+    {"posting of an unknown journal entry (entry, account)",
+     "SELECT p.entry_id, p.account_id FROM tradeledger.postings p "
+     "WHERE NOT EXISTS (SELECT 1 FROM tradeledger.journal_entries j WHERE j.id = p.entry_id)"},
+    {"fill of an unknown order (trade, order)",
+     "SELECT f.trade_id, f.order_id FROM tradeledger.fills f "
+     "WHERE NOT EXISTS (SELECT 1 FROM tradeledger.orders o WHERE o.id = f.order_id)"},
+    {"fill's user differs from its order's (trade, order, fill user, order user)",
+     "SELECT f.trade_id, f.order_id, f.user_id, o.user_id FROM tradeledger.fills f "
+     "JOIN tradeledger.orders o ON o.id = f.order_id WHERE o.user_id <> f.user_id"},
+    {"row of an unknown user (table, user)",
+     "SELECT 'orders', user_id FROM tradeledger.orders UNION "
+     "SELECT 'idempotency', user_id FROM tradeledger.idempotency UNION "
+     "SELECT 'positions', user_id FROM tradeledger.positions "
+     "EXCEPT SELECT t, id FROM tradeledger.users, (VALUES ('orders'), ('idempotency'), "
+     "('positions')) AS v(t)"},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "tradeledger/core/ids.h"
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 
 namespace mc::tradeledger {
@@ -34,10 +35,22 @@ uuid_generator::uuid_generator() : rng_(std::random_device{}()) {
 }
 
 std::string uuid_generator::next() {
-  std::uint64_t hi = rng_();
-  std::uint64_t lo = rng_();
-  hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // RFC 4122 variant
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return next(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
+}
+
+std::string uuid_generator::next(std::uint64_t unix_ms) {
+  constexpr std::uint64_t counter_max = 0xFFF;
+  if (unix_ms > last_ms_) {
+    last_ms_ = unix_ms;
+    counter_ = rng_() & (counter_max >> 1);  // random start, half the range left to count up
+  } else if (++counter_ > counter_max) {
+    ++last_ms_;  // a 4096th id within one millisecond (or a clock step back): borrow the next
+    counter_ = 0;
+  }
+  const std::uint64_t hi = ((last_ms_ & 0xFFFFFFFFFFFFull) << 16) | 0x7000u | counter_;
+  const std::uint64_t lo = (rng_() & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant
   std::array<char, 37> buf{};
   std::snprintf(buf.data(), buf.size(), "%08x-%04x-%04x-%04x-%012llx",
                 static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),

@@ -53,7 +53,7 @@ ledger_core::ledger_core(core_config config)
           "tradeledger_commands_refused_total", "Commands refused: queue full or stopping")),
       persist_retries_total_(metrics::default_registry().counter(
           "tradeledger_persist_retries_total",
-          "Batches written again after the database connection broke before COMMIT")) {
+          "Batch writes interrupted by a lost database connection (resolved, then retried)")) {
   if (config_.batch_max == 0 || config_.queue_max == 0) {
     throw std::invalid_argument("tradeledger: batch_max and queue_max must be positive");
   }
@@ -210,29 +210,32 @@ void ledger_core::persister_loop() {
   }
 }
 
-// Writes one batch, waiting out a lost database connection. A connection that broke before
-// COMMIT was sent leaves nothing of the transaction behind, so the same batch is written
-// again on a new connection (its callers simply wait; the engine stalls once
-// batches_in_flight_max is reached). Anything else — an in-doubt COMMIT, a constraint
-// violation — means the database may disagree with memory: fail-stop, and restart recovers.
+// Writes one batch, waiting out a lost database connection. If the connection broke while
+// the batch was in flight, the batch number it carried says afterwards whether it committed:
+// a new persister reads the last committed number, and the batch is either done (answer its
+// callers) or written again. Its callers simply wait meanwhile (the engine stalls once
+// batches_in_flight_max is reached). A statement that fails on a healthy connection — a
+// constraint, a divergence — means the database disagrees with memory: fail-stop, and the
+// restart recovers from what was committed.
 void ledger_core::write_until_committed(const batch_job& job) {
   auto backoff = std::chrono::milliseconds{persist_retry_initial_ms};
+  std::int64_t attempted = 0;  // number of a batch sent on a connection that then broke
   for (;;) {
     try {
-      if (!persister_) persister_ = std::make_unique<persister>(config_.postgres_url);
+      if (!persister_) {
+        persister_ = std::make_unique<persister>(config_.postgres_url);
+        if (attempted != 0 && persister_->last_committed() >= attempted) return;
+      }
+      attempted = persister_->last_committed() + 1;
       persister_->write(job.rows);
       return;
-    } catch (const pqxx::in_doubt_error& e) {
-      fail_stop("commit outcome unknown", e.what(), job.done.size());
     } catch (const std::exception& e) {
-      // A statement error on a healthy connection is a bug or a constraint: never retry it.
-      // A lost connection (before COMMIT, which would have been in doubt) committed nothing.
       const bool lost = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
                         !persister_ || !persister_->connected();
       if (!lost) fail_stop("batch commit failed", e.what(), job.done.size());
       persister_.reset();
       persist_retries_total_.inc();
-      log::warn("tradeledger database connection lost; retrying the batch",
+      log::warn("tradeledger database connection lost; resolving the batch and retrying",
                 {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
     }
     std::this_thread::sleep_for(backoff);

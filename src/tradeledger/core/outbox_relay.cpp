@@ -1,5 +1,6 @@
-// Relay loop. A round reads the oldest unpublished rows, PUBLISHes them in one pipeline and
-// marks exactly that seq range published; a failed round changes nothing and is retried.
+// Relay loop. A round reads the rows after the published cursor, PUBLISHes them in one
+// pipeline and moves the cursor to the last of them; a failed round changes nothing and is
+// retried.
 #include "tradeledger/core/outbox_relay.h"
 
 #include <algorithm>
@@ -23,16 +24,15 @@ struct round_result {
 // PostgreSQL failure, in which case nothing was marked and the same rows come next time.
 round_result publish_round(pqxx::connection& conn, redis::client& redis, std::size_t batch_max) {
   std::vector<std::vector<std::string>> cmds;
-  std::int64_t first = 0, last = 0;
+  std::int64_t last = 0;
   {
     pqxx::work tx(conn);
     const auto rows = tx.exec_params(
-        "SELECT seq, channel, payload FROM tradeledger.outbox WHERE published_at IS NULL "
-        "ORDER BY seq LIMIT $1",
+        "SELECT seq, channel, payload FROM tradeledger.outbox "
+        "WHERE seq > (SELECT published_seq FROM tradeledger.outbox_cursor) ORDER BY seq LIMIT $1",
         static_cast<std::int64_t>(batch_max));
     tx.commit();
     if (rows.empty()) return {};
-    first = rows.front()[0].as<std::int64_t>();
     last = rows.back()[0].as<std::int64_t>();
     cmds.reserve(rows.size());
     for (const auto& r : rows) {
@@ -44,10 +44,11 @@ round_result publish_round(pqxx::connection& conn, redis::client& redis, std::si
     if (!r.ok()) throw std::runtime_error("redis PUBLISH failed: " + r.str);
   }
   pqxx::work tx(conn);
+  // Only forward: a second relay (or a stale round) never moves the cursor back.
   tx.exec_params(
-      "UPDATE tradeledger.outbox SET published_at = now() "
-      "WHERE seq BETWEEN $1 AND $2 AND published_at IS NULL",
-      first, last);
+      "UPDATE tradeledger.outbox_cursor SET published_seq = $1, updated_at = now() "
+      "WHERE published_seq < $1",
+      last);
   tx.commit();
   return {cmds.size(), last};
 }

@@ -1,8 +1,8 @@
 // The outbox relay: a thread that publishes committed outbox rows to Redis strictly in seq
-// order (one PUBLISH pipeline per round), then stamps them published. Woken by the persister
-// after each commit, with a slow poll as fallback. While Redis or PostgreSQL is down it retries
-// the SAME rows with backoff: nothing is skipped or reordered; delivery is at least once and
-// every payload carries its seq for de-duplication.
+// order (one PUBLISH pipeline per round), then moves the published cursor past them. Woken by the
+// persister after each commit, with a slow poll as fallback. While Redis or PostgreSQL is down it
+// retries the SAME rows with backoff: nothing is skipped or reordered; delivery is at least once
+// and every payload carries its seq for de-duplication.
 #pragma once
 
 #include <atomic>

@@ -48,7 +48,9 @@ std::int64_t max_seq(const std::string& db, bool unpublished_only = false) {
   pqxx::work tx(conn);
   return tx
       .exec1(std::string("SELECT coalesce(max(seq), 0) FROM tradeledger.outbox") +
-             (unpublished_only ? " WHERE published_at IS NULL" : ""))[0]
+             (unpublished_only
+                  ? " WHERE seq > (SELECT published_seq FROM tradeledger.outbox_cursor)"
+                  : ""))[0]
       .as<std::int64_t>();
 }
 

@@ -68,7 +68,28 @@ TEST(CoreRender, Uuids) {
   const auto a = g.next(), b = g.next();
   EXPECT_NE(a, b);
   EXPECT_EQ(normalize_uuid(a), a);
-  EXPECT_EQ(a[14], '4');
+  EXPECT_EQ(a[14], '7');
+  EXPECT_EQ(trade_uuid(255), "00000000-0000-0000-0000-0000000000ff");
+}
+
+TEST(CoreRender, OrderIdsAreTimeOrderedAndStrictlyIncreasing) {
+  uuid_generator g;
+  const auto t1 = g.next(1'700'000'000'000);
+  EXPECT_EQ(t1.substr(0, 13), "018bcfe5-6800");  // 48-bit milliseconds, then the version
+  EXPECT_EQ(t1[14], '7');
+  EXPECT_NE(std::string("89ab").find(t1[19]), std::string::npos);  // RFC 9562 variant
+  std::string prev = t1;
+  for (int i = 0; i < 10'000; ++i) {  // more than the 12-bit counter holds in one millisecond
+    const auto id = g.next(1'700'000'000'000);
+    ASSERT_LT(prev, id) << "at " << i;
+    prev = id;
+  }
+  const auto back = g.next(1'600'000'000'000);  // the clock stepped back: still increasing
+  EXPECT_LT(prev, back);
+  EXPECT_LT(back, g.next(1'800'000'000'000));
+}
+
+TEST(CoreRender, TradeUuid) {
   EXPECT_EQ(trade_uuid(255), "00000000-0000-0000-0000-0000000000ff");
 }
 
