@@ -92,8 +92,8 @@ TEST_F(PersisterTest, OneWriterPerDatabase) {
 }
 
 TEST_F(PersisterTest, TextSurvivesExactly) {
-  const std::string nasty = R"(quote " backslash \ comma , braces {} NULL null 'single' tab	end)"
-                            "\n newline, unicode \xE2\x82\xAC and a trailing backslash \\";
+  const std::string nasty = R"(quote " backslash \ comma , braces {} NULL null 'single')"
+                            "\t tab, \n newline, unicode \xE2\x82\xAC and a trailing backslash \\";
   persister p(db_);
   batch b = user_batch(1000, "key \"with\" \\ odd, chars}", nasty);
   b.outbox.push_back(outbox_row{1, "orders:" + std::string(user_uuid), nasty});
