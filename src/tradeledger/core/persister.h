@@ -1,9 +1,9 @@
-// Writes one batch's rows to PostgreSQL as ONE statement: every table's rows travel as array
-// parameters, unnest()ed by data-modifying CTEs of a single prepared statement. One statement
-// is one implicit transaction and one round trip — the batch commits with it or not at all.
-// Each batch also stamps its number in tradeledger.persist_state, so a batch whose connection
-// broke mid-flight is resolved exactly by reading that number back after reconnecting.
-// Owns its connection and is used by the persister thread only.
+// Writes one batch's rows to PostgreSQL atomically: a small batch as ONE prepared statement
+// (one round trip, its own commit; batch_statement.h), a large one as COPY for the insert-only
+// rows plus that statement for the rest, in one transaction (batch_copy.h). Each batch also
+// stamps its number in tradeledger.persist_state, so a batch whose connection broke mid-flight
+// is resolved exactly by reading that number back after reconnecting. Holds the database's
+// writer lock; owns its connection and is used by the persister thread only.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +22,11 @@ class persister {
  public:
   // Connects, prepares the statement and reads the last committed batch number; throws on
   // failure.
-  explicit persister(const std::string& postgres_url);
+  static constexpr std::size_t default_copy_rows_min = 850;
+
+  // `copy_rows_min`: batches of at least this many rows go by COPY (tests force either path).
+  explicit persister(const std::string& postgres_url,
+                     std::size_t copy_rows_min = default_copy_rows_min);
   ~persister();
 
   // Commits every row of `b` atomically as batch number last_committed() + 1 (batches without
@@ -38,8 +42,9 @@ class persister {
 
  private:
   std::unique_ptr<pqxx::connection> conn_;
+  std::size_t copy_rows_min_;
   std::int64_t last_batch_ = 0;
-  std::unique_ptr<persist_timing> timing_;  // MC_TL_PERSIST_TIMING=1: build / execute timing
+  std::unique_ptr<persist_timing> timing_;  // MC_TL_PERSIST_TIMING=1: time per write path
 };
 
 }  // namespace mc::tradeledger

@@ -1,10 +1,13 @@
-// The persister against a real PostgreSQL: a batch is one statement that commits whole or not
-// at all, its number in persist_state says afterwards whether it committed, only one writer
-// may hold a database, and every byte of text survives the array-literal round trip.
+// The persister against a real PostgreSQL, on both write paths (one statement; COPY plus the
+// statement): a batch commits whole or not at all, its number in persist_state says
+// afterwards whether it committed, only one writer may hold a database, and every byte of
+// text survives the array-literal and COPY round trips.
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
 
+#include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -17,8 +20,11 @@ namespace {
 
 constexpr const char* user_uuid = "0190f0e4-1111-7222-8333-444455556666";
 
-class PersisterTest : public ::testing::Test {
+// The parameter is the persister's copy_rows_min: 0 sends every batch by COPY, SIZE_MAX none.
+class PersisterTest : public ::testing::TestWithParam<std::size_t> {
  protected:
+  std::unique_ptr<persister> make() { return std::make_unique<persister>(db_, GetParam()); }
+
   void SetUp() override {
     db_ = mc::test::fresh_database();
     pg::migrate(db_, "tradeledger", mc::test::source_path("migrations/tradeledger"));
@@ -37,32 +43,32 @@ class PersisterTest : public ::testing::Test {
 batch user_batch(std::int64_t user, const std::string& key, const std::string& message) {
   batch b;
   if (user != 0) {
-    b.users.push_back(user_row{user, user_uuid});
+    b.users.push_back(user_row{user, "0190f0e4-1111-7222-8333-00000000" + std::to_string(user)});
     b.accounts.push_back(account_row{user * 8, user, "user", "USD", 100, 0});
   }
   b.idempotency.push_back(idempotency_row{1000, key, "hash", 200, "", message, "{}"});
   return b;
 }
 
-TEST_F(PersisterTest, BatchNumbersSayWhatCommitted) {
+TEST_P(PersisterTest, BatchNumbersSayWhatCommitted) {
   {
-    persister p(db_);
-    EXPECT_EQ(p.last_committed(), 0);
-    p.write(user_batch(1000, "k1", ""));
-    EXPECT_EQ(p.last_committed(), 1);
-    p.write(batch{});  // no rows: no statement, no number
-    EXPECT_EQ(p.last_committed(), 1);
-    p.write(user_batch(0, "k2", ""));
-    EXPECT_EQ(p.last_committed(), 2);
+    auto p = make();
+    EXPECT_EQ(p->last_committed(), 0);
+    p->write(user_batch(1000, "k1", ""));
+    EXPECT_EQ(p->last_committed(), 1);
+    p->write(batch{});  // no rows: no statement, no number
+    EXPECT_EQ(p->last_committed(), 1);
+    p->write(user_batch(0, "k2", ""));
+    EXPECT_EQ(p->last_committed(), 2);
   }
   // What a writer that lost its connection mid-batch reads after reconnecting.
-  persister again(db_);
-  EXPECT_EQ(again.last_committed(), 2);
+  EXPECT_EQ(make()->last_committed(), 2);
   EXPECT_EQ(count("idempotency"), 2);
 }
 
-TEST_F(PersisterTest, AFailingBatchWritesNothing) {
-  persister p(db_);
+TEST_P(PersisterTest, AFailingBatchWritesNothing) {
+  auto owner = make();
+  persister& p = *owner;
   p.write(user_batch(1000, "k1", ""));
 
   // A negative user balance violates a CHECK: the new user, account and record must not stay.
@@ -86,18 +92,20 @@ TEST_F(PersisterTest, AFailingBatchWritesNothing) {
   EXPECT_EQ(p.last_committed(), 2);
 }
 
-TEST_F(PersisterTest, OneWriterPerDatabase) {
-  persister first(db_);
-  EXPECT_THROW(persister second(db_), std::runtime_error);
+TEST_P(PersisterTest, OneWriterPerDatabase) {
+  auto first = make();
+  EXPECT_THROW(make(), std::runtime_error);
+  first.reset();
+  EXPECT_NO_THROW(make());  // the lock goes with the connection
 }
 
-TEST_F(PersisterTest, TextSurvivesExactly) {
+TEST_P(PersisterTest, TextSurvivesExactly) {
   const std::string nasty = R"(quote " backslash \ comma , braces {} NULL null 'single')"
                             "\t tab, \n newline, unicode \xE2\x82\xAC and a trailing backslash \\";
-  persister p(db_);
+  auto p = make();
   batch b = user_batch(1000, "key \"with\" \\ odd, chars}", nasty);
   b.outbox.push_back(outbox_row{1, "orders:" + std::string(user_uuid), nasty});
-  p.write(b);
+  p->write(b);
 
   pqxx::connection c(db_);
   pqxx::nontransaction tx(c);
@@ -106,6 +114,12 @@ TEST_F(PersisterTest, TextSurvivesExactly) {
   EXPECT_EQ(r[0].as<std::string>(), "key \"with\" \\ odd, chars}");
   EXPECT_EQ(r[1].as<std::string>(), nasty);
 }
+
+INSTANTIATE_TEST_SUITE_P(WritePaths, PersisterTest, ::testing::Values(SIZE_MAX, std::size_t{0}),
+                         [](const ::testing::TestParamInfo<std::size_t>& info) {
+                           return info.param == 0 ? std::string("Copy")
+                                                  : std::string("OneStatement");
+                         });
 
 }  // namespace
 }  // namespace mc::tradeledger::test
