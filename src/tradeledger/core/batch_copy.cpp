@@ -23,11 +23,6 @@ const char* text_or_null(const std::string& v) {
 }  // namespace
 
 void copy_insert_only_rows(pqxx::work& tx, const batch& b) {
-  if (!b.users.empty()) {
-    pqxx::stream_to s(tx, "tradeledger.users", std::vector<std::string>{"id", "external_id"});
-    for (const auto& u : b.users) s << std::make_tuple(u.id, u.external_id.c_str());
-    s.complete();
-  }
   if (!b.journal.empty()) {
     pqxx::stream_to s(tx, "tradeledger.journal_entries",
                       std::vector<std::string>{"id", "kind", "ref", "created_at"});

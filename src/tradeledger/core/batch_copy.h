@@ -1,7 +1,8 @@
-// The insert-only rows of a batch — users, journal entries, postings, orders created by the
-// batch, fills, outbox, idempotency — by COPY ... FROM STDIN (pqxx::stream_to), one COPY per
-// table, inside the caller's transaction. The rows that may already exist are left to the
-// batch statement (batch_statement.h), run in the same transaction.
+// The insert-only rows of a batch — journal entries, postings, orders created by the batch,
+// fills, outbox, idempotency — by COPY ... FROM STDIN (pqxx::stream_to), one COPY per table,
+// inside the caller's transaction. Run AFTER the batch statement (batch_statement.h) in the
+// same transaction: that statement creates the users and accounts these rows reference (a
+// COPY checks its foreign keys when it ends).
 #pragma once
 
 #include <pqxx/pqxx>

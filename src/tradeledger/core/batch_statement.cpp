@@ -113,7 +113,7 @@ std::vector<std::string> batch_statement_params(const batch& b, std::int64_t num
   };
   {
     pg_array id, ext;
-    for (const auto& u : ins.users) {
+    for (const auto& u : b.users) {
       id.add(u.id);
       ext.add_text(u.external_id);
     }

@@ -2,8 +2,9 @@
 // round trip is a pair of context switches and costs ~0.4–0.9 ms under load):
 //   - small batches: ONE statement (batch_statement.h), one round trip, its own commit —
 //     ~1.5 ms + ~135 µs per command;
-//   - large batches: COPY for the insert-only rows (batch_copy.h), then the same statement for
-//     the rest, in one transaction — ~17 round trips, but ~85 µs per command.
+//   - large batches: the same statement for users and every row that may exist already, then
+//     COPY for the other insert-only rows (batch_copy.h), in one transaction — ~17 round trips, but
+//     ~85 µs per command.
 // The crossover is near 70 commands (~850 rows); default_copy_rows_min sits there.
 #include "tradeledger/core/persister.h"
 
@@ -93,9 +94,9 @@ void persister::write(const batch& b) {
   const bool by_copy = rows >= copy_rows_min_;
   if (by_copy) {
     pqxx::work tx(*conn_);
-    copy_insert_only_rows(tx, b);
     tx.exec_prepared(statement_name,
                      pqxx::prepare::make_dynamic_params(batch_statement_params(b, number, false)));
+    copy_insert_only_rows(tx, b);  // after: the statement created the accounts they reference
     tx.commit();
   } else {
     pqxx::nontransaction tx(*conn_);  // the statement is its own transaction

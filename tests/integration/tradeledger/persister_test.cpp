@@ -92,6 +92,23 @@ TEST_P(PersisterTest, AFailingBatchWritesNothing) {
   EXPECT_EQ(p.last_committed(), 2);
 }
 
+// Rows reference rows created in the same batch: a posting to a brand-new account of a
+// brand-new user (a user's first trade also creates the fee account). A COPY checks its foreign
+// keys when it ends, so the order of the writes matters.
+TEST_P(PersisterTest, RowsMayReferenceRowsOfTheSameBatch) {
+  batch b = user_batch(1000, "k1", "");
+  b.accounts.push_back(account_row{16, 0, "fee", "USD", 5, 0});
+  b.journal.push_back(journal_row{1, "topup", "k1", 0});
+  b.postings.push_back(posting_row{1, 8000, "USD", 100});
+  b.postings.push_back(posting_row{1, 16, "USD", 5});
+  b.postings.push_back(posting_row{1, 0, "USD", -105});
+  b.accounts.push_back(account_row{0, 0, "external", "USD", -105, 0});
+  auto p = make();
+  p->write(b);
+  EXPECT_EQ(count("postings"), 3);
+  EXPECT_EQ(count("accounts"), 3);
+}
+
 TEST_P(PersisterTest, OneWriterPerDatabase) {
   auto first = make();
   EXPECT_THROW(make(), std::runtime_error);
