@@ -57,6 +57,7 @@ struct options {
   double duration_s = 10;
   double rate = 0;  // open-loop offered rate; 0 = 50% of the measured maximum
   int inproc_in_flight = 512;
+  std::string phases = "abc";  // which of (a) closed loop, (b) open loop, (c) in-process run
 };
 
 options parse_args(int argc, char** argv) {
@@ -92,10 +93,13 @@ options parse_args(int argc, char** argv) {
       o.rate = std::stod(next());
     else if (a == "--inproc-in-flight")
       o.inproc_in_flight = std::stoi(next());
+    else if (a == "--phases")
+      o.phases = next();
     else {
       std::cerr << "usage: tradeledger_bench --postgres-url URL --redis-url URL [--out FILE]\n"
                    "  [--connections 64] [--client-threads 1] [--server-threads 2] [--users 64]\n"
-                   "  [--warmup-s 2] [--duration-s 10] [--rate R] [--inproc-in-flight 512]\n";
+                   "  [--warmup-s 2] [--duration-s 10] [--rate R] [--inproc-in-flight 512]\n"
+                   "  [--phases abc]  (a) closed loop, (b) open loop at --rate, (c) in-process\n";
       std::exit(2);
     }
   }
@@ -379,9 +383,11 @@ int main(int argc, char** argv) {
   counters warm;
   closed_loop(opt, port, flow, minter, opt.warmup_s, warm);
 
+  auto phase = [&](char p) { return opt.phases.find(p) != std::string::npos; };
   counters max_c;
   const core_stats s0 = read_core_stats();
-  const double elapsed = closed_loop(opt, port, flow, minter, opt.duration_s, max_c);
+  const double elapsed =
+      phase('a') ? closed_loop(opt, port, flow, minter, opt.duration_s, max_c) : 1.0;
   const double orders_per_sec = static_cast<double>(max_c.ok.load()) / elapsed;
   std::printf("(a) closed loop: %.0f orders/s (%llu ok, %llu refused, %llu failed in %.1f s)\n",
               orders_per_sec, static_cast<unsigned long long>(max_c.ok.load()),
@@ -392,7 +398,9 @@ int main(int argc, char** argv) {
   print_core_stats("(a)", s0, s1);
   const double rate = opt.rate > 0 ? opt.rate : std::max(100.0, orders_per_sec * 0.5);
   counters lat_c;
-  const latency_result lat = open_loop(opt, port, flow, minter, rate, opt.duration_s, lat_c);
+  const latency_result lat = phase('b')
+                                 ? open_loop(opt, port, flow, minter, rate, opt.duration_s, lat_c)
+                                 : latency_result{};
   std::printf(
       "(b) open loop at %.0f/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%llu ok, %llu failed)\n",
       rate, lat.p50_ms, lat.p99_ms, lat.max_ms, static_cast<unsigned long long>(lat_c.ok.load()),
@@ -401,7 +409,8 @@ int main(int argc, char** argv) {
   const core_stats s2 = read_core_stats();
   print_core_stats("(b)", s1, s2);
   counters in_c;
-  const double in_elapsed = in_process(opt, service.api(), flow, opt.duration_s, in_c);
+  const double in_elapsed =
+      phase('c') ? in_process(opt, service.api(), flow, opt.duration_s, in_c) : 1.0;
   const double inproc_per_sec = static_cast<double>(in_c.ok.load()) / in_elapsed;
   std::printf("(c) in-process ledger::place_order: %.0f orders/s (%llu failed)\n", inproc_per_sec,
               static_cast<unsigned long long>(in_c.failed.load()));

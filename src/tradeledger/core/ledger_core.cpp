@@ -206,7 +206,7 @@ void ledger_core::persister_loop() {
     for (std::size_t i = 0; i < job->done.size(); ++i) {
       job->done[i]->complete(std::move(job->rows.results[i]));
     }
-    if (relay_ && !job->rows.outbox.empty()) relay_->notify();
+    if (relay_) relay_->offer(std::move(job->rows.outbox));  // committed: hand over in memory
   }
 }
 

@@ -1,10 +1,13 @@
-// Relay loop. A round reads the rows after the published cursor, PUBLISHes them in one
-// pipeline and moves the cursor to the last of them; a failed round changes nothing and is
-// retried.
+// Relay loop. A round takes the rows that continue where publishing stands — from memory, or
+// else from the table — PUBLISHes them in one pipeline and advances; the cursor follows at
+// most every cursor_interval. A failed round changes nothing and is retried.
 #include "tradeledger/core/outbox_relay.h"
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -15,42 +18,46 @@ namespace mc::tradeledger {
 
 namespace {
 
-struct round_result {
-  std::size_t rows = 0;
-  std::int64_t last_seq = 0;
-};
+using clock_type = std::chrono::steady_clock;
 
-// One round: publish up to `batch_max` pending rows in seq order. Throws on a Redis or
-// PostgreSQL failure, in which case nothing was marked and the same rows come next time.
-round_result publish_round(pqxx::connection& conn, redis::client& redis, std::size_t batch_max) {
+std::int64_t read_cursor(pqxx::connection& conn) {
+  pqxx::nontransaction tx(conn);
+  return tx.exec1("SELECT published_seq FROM tradeledger.outbox_cursor")[0].as<std::int64_t>();
+}
+
+// The table from `next` on, in seq order: the fallback when memory does not continue there.
+std::vector<outbox_row> read_rows(pqxx::connection& conn, std::int64_t next, std::size_t max) {
+  pqxx::nontransaction tx(conn);
+  const auto rows = tx.exec_params(
+      "SELECT seq, channel, payload FROM tradeledger.outbox WHERE seq >= $1 ORDER BY seq "
+      "LIMIT $2",
+      next, static_cast<std::int64_t>(max));
+  std::vector<outbox_row> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    out.push_back(
+        outbox_row{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>()});
+  }
+  return out;
+}
+
+// One PUBLISH pipeline; throws unless Redis accepted every command.
+void publish(redis::client& redis, const std::vector<outbox_row>& rows) {
   std::vector<std::vector<std::string>> cmds;
-  std::int64_t last = 0;
-  {
-    pqxx::work tx(conn);
-    const auto rows = tx.exec_params(
-        "SELECT seq, channel, payload FROM tradeledger.outbox "
-        "WHERE seq > (SELECT published_seq FROM tradeledger.outbox_cursor) ORDER BY seq LIMIT $1",
-        static_cast<std::int64_t>(batch_max));
-    tx.commit();
-    if (rows.empty()) return {};
-    last = rows.back()[0].as<std::int64_t>();
-    cmds.reserve(rows.size());
-    for (const auto& r : rows) {
-      cmds.push_back({"PUBLISH", r[1].as<std::string>(), r[2].as<std::string>()});
-    }
+  cmds.reserve(rows.size());
+  for (const auto& r : rows) cmds.push_back({"PUBLISH", r.channel, r.payload});
+  for (const auto& reply : redis.pipeline(cmds)) {
+    if (!reply.ok()) throw std::runtime_error("redis PUBLISH failed: " + reply.str);
   }
-  const auto replies = redis.pipeline(cmds);
-  for (const auto& r : replies) {
-    if (!r.ok()) throw std::runtime_error("redis PUBLISH failed: " + r.str);
-  }
-  pqxx::work tx(conn);
-  // Only forward: a second relay (or a stale round) never moves the cursor back.
+}
+
+// Only forward: a second relay (or a stale write) never moves the cursor back.
+void write_cursor(pqxx::connection& conn, std::int64_t seq) {
+  pqxx::nontransaction tx(conn);
   tx.exec_params(
       "UPDATE tradeledger.outbox_cursor SET published_seq = $1, updated_at = now() "
       "WHERE published_seq < $1",
-      last);
-  tx.commit();
-  return {cmds.size(), last};
+      seq);
 }
 
 }  // namespace
@@ -60,8 +67,10 @@ outbox_relay::outbox_relay(outbox_relay_config config)
       published_total_(metrics::default_registry().counter("tradeledger_outbox_published_total",
                                                            "Outbox rows published to Redis")),
       failures_total_(metrics::default_registry().counter(
-          "tradeledger_outbox_failures_total",
-          "Outbox relay rounds that failed and were retried")) {}
+          "tradeledger_outbox_failures_total", "Outbox relay rounds that failed and were retried")),
+      read_back_total_(metrics::default_registry().counter(
+          "tradeledger_outbox_read_back_total",
+          "Outbox rows read back from PostgreSQL (not handed over in memory)")) {}
 
 outbox_relay::~outbox_relay() {
   stop(std::chrono::milliseconds{0});
@@ -71,9 +80,15 @@ void outbox_relay::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void outbox_relay::notify() {
+void outbox_relay::offer(std::vector<outbox_row> rows) {
+  if (rows.empty()) return;
   {
     std::lock_guard lock(mutex_);
+    if (offered_.size() + rows.size() > config_.memory_rows_max) {
+      offered_.clear();  // Redis has been away for a while: the table has every row
+    } else {
+      for (auto& r : rows) offered_.push_back(std::move(r));
+    }
     woken_ = true;
   }
   wake_.notify_one();
@@ -84,22 +99,33 @@ void outbox_relay::stop(std::chrono::milliseconds flush_timeout) {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
       stopping_ = true;
-      flush_deadline_ = std::chrono::steady_clock::now() + flush_timeout;
+      flush_deadline_ = clock_type::now() + flush_timeout;
     }
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
+std::vector<outbox_row> outbox_relay::take_offered(std::int64_t next) {
+  std::vector<outbox_row> out;
+  std::lock_guard lock(mutex_);
+  while (!offered_.empty() && offered_.front().seq < next) offered_.pop_front();  // published
+  while (!offered_.empty() && out.size() < config_.batch_max &&
+         offered_.front().seq == next + static_cast<std::int64_t>(out.size())) {
+    out.push_back(std::move(offered_.front()));
+    offered_.pop_front();
+  }
+  return out;
+}
+
 void outbox_relay::wait(std::chrono::milliseconds d, bool notifiable) {
-  using clock = std::chrono::steady_clock;
   std::unique_lock lock(mutex_);
-  auto until = clock::now() + d;
+  auto until = clock_type::now() + d;
   if (stopping_) until = std::min(until, flush_deadline_);
-  // A backoff wait (not notifiable) ignores commits and ends early only when the flush
+  // A backoff wait (not notifiable) ignores offers and ends early only when the flush
   // deadline has passed, so a dead Redis is not hammered at the commit rate.
   wake_.wait_until(lock, until, [&] {
-    return notifiable ? (woken_ || stopping_) : (stopping_ && clock::now() >= flush_deadline_);
+    return notifiable ? (woken_ || stopping_) : (stopping_ && clock_type::now() >= flush_deadline_);
   });
   woken_ = false;
 }
@@ -114,39 +140,61 @@ void outbox_relay::run() {
   std::unique_ptr<pqxx::connection> pg;
   redis::client redis(config_.redis_url);
   auto backoff = config_.backoff_initial_ms;
-  bool drained = false;
+  std::int64_t next = 0;    // the next seq to publish; 0 until the cursor has been read
+  std::int64_t stored = 0;  // the cursor as last written
+  auto cursor_due = clock_type::now();
   for (;;) {
+    bool stopping = false, out_of_time = false;
     {
       std::lock_guard lock(mutex_);
-      if (stopping_ && (drained || std::chrono::steady_clock::now() >= flush_deadline_)) return;
+      stopping = stopping_;
+      out_of_time = stopping_ && clock_type::now() >= flush_deadline_;
     }
+    std::size_t published_now = 0;
     try {
       if (!pg) pg = std::make_unique<pqxx::connection>(config_.postgres_url);
-      const round_result r = publish_round(*pg, redis, config_.batch_max);
-      const std::size_t n = r.rows;
-      if (n > 0) count(n, r.last_seq);
-      backoff = config_.backoff_initial_ms;
-      drained = n < config_.batch_max;
-      if (n == config_.batch_max) continue;  // more may be waiting
-      std::lock_guard lock(mutex_);
-      if (stopping_) {
-        if (n == 0) return;
-        continue;
+      if (next == 0) {
+        stored = read_cursor(*pg);
+        next = stored + 1;
       }
+      if (!out_of_time) {
+        std::vector<outbox_row> rows = take_offered(next);
+        if (rows.empty()) {
+          rows = read_rows(*pg, next, config_.batch_max);
+          read_back_total_.inc(rows.size());
+        }
+        if (!rows.empty()) {
+          publish(redis, rows);
+          next = rows.back().seq + 1;
+          published_now = rows.size();
+          count(published_now, next - 1);
+        }
+      }
+      backoff = config_.backoff_initial_ms;
+      if (next - 1 > stored && (stopping || clock_type::now() >= cursor_due)) {
+        write_cursor(*pg, next - 1);
+        stored = next - 1;
+        cursor_due = clock_type::now() + config_.cursor_interval_ms;
+      }
+      if (stopping && (published_now == 0 || out_of_time)) return;  // drained, cursor written
+      if (published_now != 0) continue;                             // more may be waiting
     } catch (const std::exception& e) {
       failures_total_.inc();
-      drained = false;
       log::warn("outbox relay round failed; retrying", {{"error", e.what()}});
       pg.reset();  // reconnect next round; cheap next to a failure
-      {
-        std::lock_guard lock(mutex_);
-        if (stopping_ && std::chrono::steady_clock::now() >= flush_deadline_) return;
-      }
+      if (out_of_time) return;
       wait(backoff, false);
       backoff = std::min(backoff * 2, config_.backoff_max_ms);
       continue;
     }
-    wait(config_.poll_ms, true);
+    // Idle: until rows are offered, the fallback poll, or the cursor falls due.
+    auto idle = config_.poll_ms;
+    if (next - 1 > stored) {
+      const auto due =
+          std::chrono::duration_cast<std::chrono::milliseconds>(cursor_due - clock_type::now());
+      idle = std::clamp(due + std::chrono::milliseconds{1}, std::chrono::milliseconds{1}, idle);
+    }
+    wait(idle, true);
   }
 }
 

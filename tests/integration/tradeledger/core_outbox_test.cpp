@@ -1,12 +1,17 @@
 // Outbox relay against real Redis: events arrive in seq order without gaps; while Redis is
-// down rows wait in the outbox, and after it returns they are published in order.
+// down rows wait in the outbox, and after it returns they are published in order. Rows the
+// relay was not handed in memory (written before it started, or dropped by its memory cap)
+// come from the table, in their place in the sequence.
 #include "core_test_util.h"
 
 #include <chrono>
 #include <mutex>
 #include <thread>
+#include <unistd.h>
 
+#include "common/pg/migrate.h"
 #include "common/redis/subscriber.h"
+#include "tradeledger/core/outbox_relay.h"
 
 namespace mc::tradeledger::test {
 namespace {
@@ -116,6 +121,80 @@ TEST_F(CoreOutbox, PublishesInOrderAndSurvivesRedisRestart) {
   expect_contiguous(after);
   EXPECT_EQ(after.back(), max_seq(db_));
   EXPECT_EQ(core_->outbox_published(), static_cast<std::uint64_t>(max_seq(db_)));
+}
+
+// A relay over a fresh table holding rows 1..`committed`, with `offered` ranges handed over in
+// memory before it starts. Publishes everything and returns the rows it read back from the
+// table.
+struct relay_run {
+  std::vector<std::int64_t> seen;
+  std::uint64_t read_back = 0;
+  std::int64_t cursor = 0;
+};
+
+relay_run run_relay(int committed, const std::vector<std::pair<int, int>>& offered,
+                    std::size_t memory_rows_max) {
+  const std::string db = mc::test::fresh_database();
+  pg::migrate(db, "tradeledger", mc::test::source_path("migrations/tradeledger"));
+  const std::string channel =
+      "orders:relay-test-" + std::to_string(::getpid()) + "-" + std::to_string(memory_rows_max);
+  {
+    pqxx::connection c(db);
+    pqxx::work tx(c);
+    tx.exec("INSERT INTO tradeledger.outbox (seq, channel, payload) SELECT g, " +
+            tx.quote(channel) + ", '{\"seq\":' || g || '}' FROM generate_series(1, " +
+            std::to_string(committed) + ") g");
+    tx.commit();
+  }
+  collector got;
+  mc::redis::subscriber sub(mc::test::redis_url(),
+                            [&](std::string_view c, std::string_view p) { got.on(c, p); });
+  sub.subscribe({channel});
+  EXPECT_TRUE(sub.wait_subscribed(5s));
+
+  outbox_relay_config rc;
+  rc.postgres_url = db;
+  rc.redis_url = mc::test::redis_url();
+  rc.batch_max = 4;  // several rounds
+  rc.memory_rows_max = memory_rows_max;
+  auto& read_back = metrics::default_registry().counter("tradeledger_outbox_read_back_total", "");
+  const std::uint64_t read_before = read_back.value();
+  outbox_relay relay(rc);
+  for (const auto& [from, to] : offered) {
+    std::vector<outbox_row> rows;
+    for (int s = from; s <= to; ++s) {
+      rows.push_back(outbox_row{s, channel, "{\"seq\":" + std::to_string(s) + "}"});
+    }
+    relay.offer(std::move(rows));
+  }
+  relay.start();
+  EXPECT_TRUE(got.wait_for(committed, 10s));
+  relay.stop(5s);
+  EXPECT_EQ(relay.published(), static_cast<std::uint64_t>(committed));
+  pqxx::connection c(db);
+  pqxx::nontransaction tx(c);
+  return {got.snapshot(), read_back.value() - read_before,
+          tx.exec1("SELECT published_seq FROM tradeledger.outbox_cursor")[0].as<std::int64_t>()};
+}
+
+TEST(OutboxRelay, MemoryContinuesWhereTheTableLeavesOff) {
+  // 1..10 committed before the relay started (table only); 11..20 handed over in memory.
+  const relay_run r = run_relay(20, {{11, 20}}, 100);
+  ASSERT_EQ(r.seen.size(), 20u);
+  EXPECT_EQ(r.seen.front(), 1);
+  expect_contiguous(r.seen);
+  EXPECT_EQ(r.read_back, 12u);  // rounds of 4 from the table up to 12; 13..20 from memory
+  EXPECT_EQ(r.cursor, 20);
+}
+
+TEST(OutboxRelay, RowsBeyondTheMemoryCapComeFromTheTable) {
+  // The second hand-over overflows a 12-row memory: it is dropped, the table has every row.
+  const relay_run r = run_relay(30, {{11, 20}, {21, 30}}, 12);
+  ASSERT_EQ(r.seen.size(), 30u);
+  EXPECT_EQ(r.seen.front(), 1);
+  expect_contiguous(r.seen);
+  EXPECT_EQ(r.read_back, 30u);
+  EXPECT_EQ(r.cursor, 30);
 }
 
 }  // namespace
