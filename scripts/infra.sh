@@ -85,7 +85,7 @@ start_pg() {
     "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories='' \
      -c max_connections=300 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on \
      -c wal_buffers=16MB -c wal_compression=lz4 -c max_wal_size=8GB -c min_wal_size=1GB \
-     -c checkpoint_timeout=30min -c checkpoint_completion_target=0.9 -c jit=off \
+     -c checkpoint_timeout=30min -c checkpoint_completion_target=0.9 -c jit=off -c wal_init_zero=off \
      -c log_min_messages=warning" >/dev/null
   for _ in $(seq 1 100); do
     if "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; then break; fi

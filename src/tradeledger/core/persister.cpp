@@ -70,8 +70,11 @@ persister::persister(const std::string& postgres_url, std::size_t copy_rows_min)
     // table grew — and the UPDATE of earlier orders would hash-join the whole table.
     // That setting prices the one-row state table's scan at 1e10, which would make every batch
     // "expensive" enough to JIT-compile (~300 ms): no JIT for a statement that runs for ms.
+    // And one generic plan for the batch statement: its shape never changes, but with known
+    // array sizes the planner kept preferring a fresh custom plan — planning on every batch.
     tx.exec("SET enable_seqscan = off");
     tx.exec("SET jit = off");
+    tx.exec("SET plan_cache_mode = force_generic_plan");
   }
   conn_->prepare(statement_name, batch_statement_sql());
   if (const char* e = std::getenv("MC_TL_PERSIST_TIMING"); e != nullptr && *e == '1') {
