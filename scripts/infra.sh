@@ -98,13 +98,18 @@ start_pg() {
 
 start_redis() {
   if redis_running; then return 0; fi
+  : > "$DIR/redis.log"  # this start's lines only: an abort below is this start's
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$DIR" \
     --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" --save "" --appendonly no >/dev/null
-  for _ in $(seq 1 100); do
+  # Up to 20 s: under a parallel test run a cold start can take seconds.
+  for _ in $(seq 1 200); do
     if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then return 0; fi
-    sleep 0.05
+    if grep -q 'aborting' "$DIR/redis.log" 2>/dev/null; then break; fi  # e.g. the port is taken
+    sleep 0.1
   done
-  echo "infra.sh: redis did not start, see $DIR/redis.log" >&2; return 1
+  echo "infra.sh: redis did not start on port $REDIS_PORT; $DIR/redis.log ends:" >&2
+  tail -n 5 "$DIR/redis.log" >&2 2>/dev/null || true
+  return 1
 }
 
 stop_pg() {
@@ -138,9 +143,20 @@ PGDATA="$PGROOT/pg"
 
 case "$cmd" in
   start)
+    redis_port_auto=false
+    if [ "$REDIS_PORT" = auto ]; then redis_port_auto=true; fi
     if pg_running || redis_running; then load_ports; else resolve_ports; fi
     printf 'PG_PORT=%s\nREDIS_PORT=%s\n' "$PG_PORT" "$REDIS_PORT" > "$(state_file)"
-    start_pg; start_redis
+    start_pg
+    if ! start_redis; then
+      # A port found free can be taken before redis binds it (tests start servers in
+      # parallel): with an automatic port, pick another one once.
+      "$redis_port_auto" || exit 1
+      rm -f "$DIR/redis.pid"
+      REDIS_PORT=$(pick_port)
+      printf 'PG_PORT=%s\nREDIS_PORT=%s\n' "$PG_PORT" "$REDIS_PORT" > "$(state_file)"
+      start_redis
+    fi
     print_env > "$DIR/env"
     ;;
   stop) load_ports; stop_redis; stop_pg ;;
