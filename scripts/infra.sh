@@ -33,10 +33,14 @@ as_run_user() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Below the kernel's ephemeral range: a port found free there can become the local port of
+# any outgoing connection (the tests make thousands) before the server binds it.
 pick_port() {
-  local p
+  local p low=32768
+  read -r low _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  if [ "$low" -le 21000 ]; then low=32768; fi
   for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 30000 ))
+    p=$(( 20000 + RANDOM % (low - 20000) ))
     if port_free "$p"; then echo "$p"; return 0; fi
   done
   echo "infra.sh: no free port found" >&2; return 1
@@ -86,7 +90,8 @@ start_pg() {
      -c max_connections=300 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on \
      -c wal_buffers=16MB -c wal_compression=lz4 -c max_wal_size=8GB -c min_wal_size=1GB \
      -c checkpoint_timeout=30min -c checkpoint_completion_target=0.9 -c jit=off -c wal_init_zero=off \
-     -c log_min_messages=warning" >/dev/null
+     -c log_min_messages=warning" >/dev/null \
+    || { echo "infra.sh: postgres did not start, see $PGROOT/postgres.log" >&2; return 1; }
   for _ in $(seq 1 100); do
     if "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; then break; fi
     sleep 0.1
@@ -143,15 +148,24 @@ PGDATA="$PGROOT/pg"
 
 case "$cmd" in
   start)
-    redis_port_auto=false
+    redis_port_auto=false pg_port_auto=false
     if [ "$REDIS_PORT" = auto ]; then redis_port_auto=true; fi
+    if [ "$PG_PORT" = auto ]; then pg_port_auto=true; fi
     if pg_running || redis_running; then load_ports; else resolve_ports; fi
     printf 'PG_PORT=%s\nREDIS_PORT=%s\n' "$PG_PORT" "$REDIS_PORT" > "$(state_file)"
-    start_pg
+    if ! start_pg; then
+      # As for redis below: a port taken between the check and the bind, on an automatic port.
+      "$pg_port_auto" && tail -n 20 "$PGROOT/postgres.log" | grep -q 'could not create any TCP' \
+        || exit 1
+      PG_PORT=$(pick_port)
+      printf 'PG_PORT=%s\nREDIS_PORT=%s\n' "$PG_PORT" "$REDIS_PORT" > "$(state_file)"
+      start_pg
+    fi
     if ! start_redis; then
       # A port found free can be taken before redis binds it (tests start servers in
-      # parallel): with an automatic port, pick another one once.
-      "$redis_port_auto" || exit 1
+      # parallel): when redis aborted on an automatic port, pick another one once. (A redis
+      # that is only slow may still come up: never start a second one next to it.)
+      "$redis_port_auto" && grep -q 'aborting' "$DIR/redis.log" || exit 1
       rm -f "$DIR/redis.pid"
       REDIS_PORT=$(pick_port)
       printf 'PG_PORT=%s\nREDIS_PORT=%s\n' "$PG_PORT" "$REDIS_PORT" > "$(state_file)"

@@ -19,21 +19,26 @@ ALTER TABLE tradeledger.fills ADD PRIMARY KEY (order_id, trade_id);
 -- The relay's progress is one cursor row, not a stamp on every outbox row: stamping rewrote
 -- each event row (and its index entries) a second time. Rows at or below the cursor are
 -- published; the outbox itself stays insert-only.
-DROP INDEX tradeledger.outbox_unpublished;
-ALTER TABLE tradeledger.outbox DROP COLUMN published_at;
 CREATE TABLE tradeledger.outbox_cursor (
   id             boolean PRIMARY KEY DEFAULT true CHECK (id),
   published_seq  bigint NOT NULL CHECK (published_seq >= 0),
   updated_at     timestamptz NOT NULL DEFAULT now()
 );
+-- Just before the oldest row not yet published (rows waiting since a Redis outage still go
+-- out), else after the newest.
 INSERT INTO tradeledger.outbox_cursor (published_seq)
-  SELECT coalesce(max(seq), 0) FROM tradeledger.outbox;
+  SELECT coalesce((SELECT min(seq) - 1 FROM tradeledger.outbox WHERE published_at IS NULL),
+                  (SELECT max(seq) FROM tradeledger.outbox), 0);
+DROP INDEX tradeledger.outbox_unpublished;
+ALTER TABLE tradeledger.outbox DROP COLUMN published_at;
 
--- The number of the last committed batch, written by every batch in its own transaction. A
--- batch whose connection broke mid-statement is in doubt; reading this after reconnecting says
--- whether it committed (answer its callers) or not (write it again) — no guessing.
+-- The number of the last committed batch and the token of the process that wrote it, written
+-- by every batch in its own transaction. A batch whose connection broke mid-flight is in doubt;
+-- reading these after reconnecting says whether it committed (answer its callers), did not
+-- (write it again), or another writer has been here since (stop) — no guessing.
 CREATE TABLE tradeledger.persist_state (
   id          boolean PRIMARY KEY DEFAULT true CHECK (id),
-  last_batch  bigint NOT NULL CHECK (last_batch >= 0)
+  last_batch  bigint NOT NULL CHECK (last_batch >= 0),
+  writer      text NOT NULL DEFAULT ''
 );
 INSERT INTO tradeledger.persist_state (last_batch) VALUES (0);

@@ -7,7 +7,8 @@ set -uo pipefail
 SRC=$1; BUILD=$2; MODE=${3:-services}
 RUN=$(mktemp -d /tmp/mc-e2e.XXXXXX)
 export MC_RUN_DIR=$RUN MC_PG_PORT=auto MC_REDIS_PORT=auto MC_MODE=$MODE
-free_port() { while :; do p=$(( 20000 + RANDOM % 30000 )); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
+# Below the ephemeral range (32768 up), where outgoing connections cannot take the port first.
+free_port() { while :; do p=$(( 20000 + RANDOM % 12000 )); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
 export GATEWAY_PORT=$(free_port) QUOTES_PORT=$(free_port) TRADE_LEDGER_PORT=$(free_port)
 export MIGRATIONS_DIR=$SRC/migrations BIND_ADDRESS=127.0.0.1
 passed=0; failed=0

@@ -93,8 +93,9 @@ std::string batch_statement_sql() {
        p.unnest({"text", "bigint"}) +
        " ON CONFLICT (symbol) DO UPDATE SET reference_price = EXCLUDED.reference_price, "
        "updated_at = now()), ";
-  s +=
-      "batch_up AS (UPDATE tradeledger.persist_state SET last_batch = " + p.scalar("bigint") + ") ";
+  // One parameter call per statement: the operands of + are evaluated in no fixed order.
+  s += "batch_up AS (UPDATE tradeledger.persist_state SET last_batch = " + p.scalar("bigint");
+  s += ", writer = " + p.scalar("text") + ") ";
   // Every order of an earlier batch must exist: a mismatch divides by zero, which aborts the
   // whole statement, so a diverged batch is never committed.
   s += "SELECT 1 / (count(*) = " + p.scalar("bigint") + ")::int FROM orders_up";
@@ -103,7 +104,7 @@ std::string batch_statement_sql() {
 
 // One array literal per column, in batch_sql's parameter order.
 std::vector<std::string> batch_statement_params(const batch& b, std::int64_t number,
-                                                bool with_insert_only) {
+                                                const std::string& writer, bool with_insert_only) {
   static const batch no_rows;
   const batch& ins = with_insert_only ? b : no_rows;  // the insert-only tables' rows
   std::vector<std::string> out;
@@ -262,6 +263,7 @@ std::vector<std::string> batch_statement_params(const batch& b, std::int64_t num
     emit({&sym, &ref});
   }
   out.push_back(std::to_string(number));
+  out.push_back(writer);
   std::size_t existing = 0;
   for (const auto& o : b.orders) existing += o.id < b.first_new_order_id ? 1 : 0;
   out.push_back(std::to_string(existing));

@@ -15,12 +15,12 @@ namespace mc::tradeledger {
 // The statement's text; parameters in the order batch_statement_params produces them.
 std::string batch_statement_sql();
 
-// One array literal per column, then the batch number and the count of earlier orders that
-// must exist (a mismatch aborts the statement by dividing by zero: nothing commits). Without
-// `with_insert_only` the insert-only tables other than users get empty arrays: their rows go
-// by COPY after this statement. Users stay here because accounts — upserted here — reference
-// them, and postings — copied after — reference accounts.
+// One array literal per column, then the batch number, the writer's token and the count of
+// earlier orders that must exist (a mismatch aborts the statement by dividing by zero: nothing
+// commits). Without `with_insert_only` the insert-only tables other than users get empty arrays:
+// their rows go by COPY after this statement. Users stay here because accounts — upserted here —
+// reference them, and postings — copied after — reference accounts.
 std::vector<std::string> batch_statement_params(const batch& b, std::int64_t number,
-                                                bool with_insert_only);
+                                                const std::string& writer, bool with_insert_only);
 
 }  // namespace mc::tradeledger

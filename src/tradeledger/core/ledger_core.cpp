@@ -14,6 +14,7 @@
 #include "common/log/log.h"
 #include "common/money/decimal.h"
 #include "common/pg/migrate.h"
+#include "tradeledger/core/ids.h"
 #include "tradeledger/core/json_out.h"
 #include "tradeledger/core/quote_message.h"
 #include "tradeledger/core/reads.h"
@@ -66,9 +67,13 @@ ledger_core::~ledger_core() {
 void ledger_core::start() {
   if (started_) throw std::logic_error("ledger_core::start called twice");
   started_ = true;
+  writer_token_ = uuid_generator().next();
+  // The writer lock first: no migration or recovery while another instance still writes.
+  persister_ = acquire_writer();
   if (!config_.migrations_dir.empty()) {
     pg::migrate(config_.postgres_url, "tradeledger", config_.migrations_dir);
   }
+  persister_->open();
   const recovery_summary r = recover(config_.postgres_url, seq_);
   log::info("tradeledger recovered", {{"users", std::to_string(r.users)},
                                       {"accounts", std::to_string(r.accounts)},
@@ -83,7 +88,6 @@ void ledger_core::start() {
     books_ = std::move(initial.books);
     marks_ = r.reference_prices;
   }
-  persister_ = std::make_unique<persister>(config_.postgres_url);
   pg::pool_config pc;
   pc.url = config_.postgres_url;
   pc.connections = config_.read_connections;
@@ -123,6 +127,7 @@ void ledger_core::stop() {
   queue_.close();  // the engine thread drains what is queued, then closes the persist queue
   if (engine_thread_.joinable()) engine_thread_.join();
   if (persister_thread_.joinable()) persister_thread_.join();
+  persister_.reset();  // releases the writer lock
   if (relay_) relay_->stop(config_.stop_flush_timeout_ms);
   reads_.reset();
   running_ = false;
@@ -211,27 +216,41 @@ void ledger_core::persister_loop() {
 }
 
 // Writes one batch, waiting out a lost database connection. If the connection broke while
-// the batch was in flight, the batch number it carried says afterwards whether it committed:
-// a new persister reads the last committed number, and the batch is either done (answer its
-// callers) or written again. Its callers simply wait meanwhile (the engine stalls once
-// batches_in_flight_max is reached). A statement that fails on a healthy connection — a
-// constraint, a divergence — means the database disagrees with memory: fail-stop, and the
-// restart recovers from what was committed.
+// the batch was in flight, persist_state says afterwards what happened: our number and token
+// — it committed (answer its callers); the number before it — it did not (write it again);
+// anything else — another writer has been here since, and memory is stale (fail-stop). The
+// callers simply wait meanwhile (the engine stalls once batches_in_flight_max is reached). A
+// statement that fails on a healthy connection — a constraint, a divergence — means the
+// database disagrees with memory: fail-stop, and the restart recovers from what was committed.
 void ledger_core::write_until_committed(const batch_job& job) {
   auto backoff = std::chrono::milliseconds{persist_retry_initial_ms};
   std::int64_t attempted = 0;  // number of a batch sent on a connection that then broke
   for (;;) {
     try {
       if (!persister_) {
-        persister_ = std::make_unique<persister>(config_.postgres_url);
-        if (attempted != 0 && persister_->last_committed() >= attempted) return;
+        auto p = std::make_unique<persister>(config_.postgres_url, writer_token_);
+        p->open();
+        persister_ = std::move(p);
+        if (attempted != 0) {
+          const std::int64_t last = persister_->last_committed();
+          if (last == attempted && persister_->last_writer() == writer_token_) return;
+          if (last != attempted - 1) {
+            fail_stop("another writer has written to the database",
+                      "last batch " + std::to_string(last) + " by " + persister_->last_writer(),
+                      job.done.size());
+          }
+        }
       }
       attempted = persister_->last_committed() + 1;
       persister_->write(job.rows);
       return;
     } catch (const std::exception& e) {
+      // Waited out: a lost connection (also while reconnecting), and the writer lock still
+      // held by our previous connection until the server notices it is gone. Anything else
+      // on a healthy connection, or while reconnecting, is not an outage.
       const bool lost = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
-                        !persister_ || !persister_->connected();
+                        dynamic_cast<const writer_lock_busy*>(&e) != nullptr ||
+                        (persister_ && !persister_->connected());
       if (!lost) fail_stop("batch commit failed", e.what(), job.done.size());
       persister_.reset();
       persist_retries_total_.inc();
@@ -240,6 +259,21 @@ void ledger_core::write_until_committed(const batch_job& job) {
     }
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, std::chrono::milliseconds{persist_retry_max_ms});
+  }
+}
+
+std::unique_ptr<persister> ledger_core::acquire_writer() {
+  const auto deadline = std::chrono::steady_clock::now() + config_.writer_lock_wait_ms;
+  bool logged = false;
+  for (;;) {
+    try {
+      return std::make_unique<persister>(config_.postgres_url, writer_token_);
+    } catch (const writer_lock_busy&) {
+      if (std::chrono::steady_clock::now() >= deadline) throw;
+      if (!logged) log::warn("tradeledger waiting for the database's writer lock");
+      logged = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    }
   }
 }
 

@@ -78,6 +78,8 @@ class ledger_core final : public ledger {
   void persister_loop();
   void publish_committed(const batch& b);  // books and marks, after the commit
   void write_until_committed(const batch_job& job);
+  // A persister holding the writer lock, waiting up to writer_lock_wait_ms for it.
+  std::unique_ptr<persister> acquire_writer();
   [[noreturn]] static void fail_stop(std::string_view what, std::string_view error,
                                      std::size_t commands);
 
@@ -96,6 +98,7 @@ class ledger_core final : public ledger {
   bool persist_closed_ = false;
 
   std::unique_ptr<persister> persister_;
+  std::string writer_token_;  // this process in persist_state: tells our batches from others'
   std::unique_ptr<outbox_relay> relay_;
   std::unique_ptr<redis::subscriber> quotes_;
   std::unique_ptr<pg::pool> reads_;

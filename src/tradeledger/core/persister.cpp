@@ -53,33 +53,48 @@ void print_path(const char* name, const persist_timing::path& p) {
 
 }  // namespace
 
-persister::persister(const std::string& postgres_url, std::size_t copy_rows_min)
-    : conn_(std::make_unique<pqxx::connection>(postgres_url)), copy_rows_min_(copy_rows_min) {
-  {
-    pqxx::nontransaction tx(*conn_);
-    if (!tx.exec1("SELECT pg_try_advisory_lock(" + std::to_string(writer_lock_key) + ")")[0]
-             .as<bool>()) {
-      throw std::runtime_error(
-          "tradeledger: another writer holds this database (is a second TradeLedger running?)");
-    }
-    last_batch_ =
-        tx.exec1("SELECT last_batch FROM tradeledger.persist_state")[0].as<std::int64_t>();
-    // Every row this connection touches is found by key. The foreign-key checks' plans are
-    // cached for the session from the first batch, when accounts was tiny and a sequential
-    // scan looked cheapest — measured, those scans were a third of the writer's time as the
-    // table grew — and the UPDATE of earlier orders would hash-join the whole table.
-    // That setting prices the one-row state table's scan at 1e10, which would make every batch
-    // "expensive" enough to JIT-compile (~300 ms): no JIT for a statement that runs for ms.
-    // And one generic plan for the batch statement: its shape never changes, but with known
-    // array sizes the planner kept preferring a fresh custom plan — planning on every batch.
-    tx.exec("SET enable_seqscan = off");
-    tx.exec("SET jit = off");
-    tx.exec("SET plan_cache_mode = force_generic_plan");
+persister::persister(const std::string& postgres_url, std::string writer, std::size_t copy_rows_min)
+    : conn_(std::make_unique<pqxx::connection>(postgres_url)),
+      writer_(std::move(writer)),
+      copy_rows_min_(copy_rows_min) {
+  // A broken connection must stay broken: libpqxx 6 would otherwise reconnect on the next
+  // use, a new session without the writer lock and the settings below. (Deprecated only
+  // because libpqxx 7 drops reactivation altogether.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  conn_->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+  pqxx::nontransaction tx(*conn_);
+  if (!tx.exec1("SELECT pg_try_advisory_lock(" + std::to_string(writer_lock_key) + ")")[0]
+           .as<bool>()) {
+    throw writer_lock_busy(
+        "tradeledger: another session holds this database's writer lock (a second "
+        "TradeLedger, or this one's previous connection not yet gone)");
   }
-  conn_->prepare(statement_name, batch_statement_sql());
+  // Every row this connection touches is found by key. The foreign-key checks' plans are
+  // cached for the session from the first batch, when accounts was tiny and a sequential
+  // scan looked cheapest — measured, those scans were a third of the writer's time as the
+  // table grew — and the UPDATE of earlier orders would hash-join the whole table.
+  // That setting prices the one-row state table's scan at 1e10, which would make every batch
+  // "expensive" enough to JIT-compile (~300 ms): no JIT for a statement that runs for ms.
+  // And one generic plan for the batch statement: its shape never changes, but with known
+  // array sizes the planner kept preferring a fresh custom plan — planning on every batch.
+  tx.exec("SET enable_seqscan = off");
+  tx.exec("SET jit = off");
+  tx.exec("SET plan_cache_mode = force_generic_plan");
   if (const char* e = std::getenv("MC_TL_PERSIST_TIMING"); e != nullptr && *e == '1') {
     timing_ = std::make_unique<persist_timing>();
   }
+}
+
+void persister::open() {
+  {
+    pqxx::nontransaction tx(*conn_);
+    const auto r = tx.exec1("SELECT last_batch, writer FROM tradeledger.persist_state");
+    last_batch_ = r[0].as<std::int64_t>();
+    last_writer_ = r[1].as<std::string>();
+  }
+  conn_->prepare(statement_name, batch_statement_sql());
 }
 
 persister::~persister() {
@@ -97,16 +112,17 @@ void persister::write(const batch& b) {
   const bool by_copy = rows >= copy_rows_min_;
   if (by_copy) {
     pqxx::work tx(*conn_);
-    tx.exec_prepared(statement_name,
-                     pqxx::prepare::make_dynamic_params(batch_statement_params(b, number, false)));
+    tx.exec_prepared(statement_name, pqxx::prepare::make_dynamic_params(
+                                         batch_statement_params(b, number, writer_, false)));
     copy_insert_only_rows(tx, b);  // after: the statement created the accounts they reference
     tx.commit();
   } else {
     pqxx::nontransaction tx(*conn_);  // the statement is its own transaction
-    tx.exec_prepared(statement_name,
-                     pqxx::prepare::make_dynamic_params(batch_statement_params(b, number, true)));
+    tx.exec_prepared(statement_name, pqxx::prepare::make_dynamic_params(
+                                         batch_statement_params(b, number, writer_, true)));
   }
   last_batch_ = number;
+  last_writer_ = writer_;
   if (timing_ != nullptr) {
     persist_timing::path& p = by_copy ? timing_->copy : timing_->statement;
     p.ms +=

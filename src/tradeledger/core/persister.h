@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include <pqxx/pqxx>
@@ -18,32 +19,47 @@ namespace mc::tradeledger {
 
 struct persist_timing;
 
+// Another session holds the database's writer lock: another TradeLedger, or this process's own
+// previous connection that the server has not yet noticed is gone.
+class writer_lock_busy : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class persister {
  public:
-  // Connects, prepares the statement and reads the last committed batch number; throws on
-  // failure.
   static constexpr std::size_t default_copy_rows_min = 850;
 
-  // `copy_rows_min`: batches of at least this many rows go by COPY (tests force either path).
-  explicit persister(const std::string& postgres_url,
-                     std::size_t copy_rows_min = default_copy_rows_min);
+  // Connects and takes the database's writer lock (throws writer_lock_busy when another session
+  // holds it), before anything else touches the schema. `writer` identifies this process in
+  // persist_state. `copy_rows_min`: batches of at least this many rows go by COPY (tests force
+  // either path).
+  persister(const std::string& postgres_url, std::string writer,
+            std::size_t copy_rows_min = default_copy_rows_min);
   ~persister();
+
+  // After migrations: reads the last committed batch and its writer, prepares the statement.
+  void open();
 
   // Commits every row of `b` atomically as batch number last_committed() + 1 (batches without
   // rows are skipped and take no number). Throws on any failure; whether a failed batch
-  // committed is then known only to a new persister's last_committed().
+  // committed is then known only to a new persister's last_committed() and last_writer().
   void write(const batch& b);
 
-  // The number of the last batch committed, as the database says (or as written since).
+  // The last batch committed and the token of its writer, as the database said at open() (or
+  // as written since).
   std::int64_t last_committed() const { return last_batch_; }
+  const std::string& last_writer() const { return last_writer_; }
 
   // False once the connection is lost (server gone, shut down or unreachable).
   bool connected() const { return conn_ && conn_->is_open(); }
 
  private:
   std::unique_ptr<pqxx::connection> conn_;
+  std::string writer_;
   std::size_t copy_rows_min_;
   std::int64_t last_batch_ = 0;
+  std::string last_writer_;
   std::unique_ptr<persist_timing> timing_;  // MC_TL_PERSIST_TIMING=1: time per write path
 };
 
