@@ -424,14 +424,20 @@ std::optional<command_result> sequencer::replay(const std::string& user_uuid,
   return make_error(error_code::idem_mismatch, "idempotency key was used with a different request");
 }
 
-command_result sequencer::place(const place_order_request& req) {
-  const auto uuid = normalize_uuid(req.user_id);
+std::variant<std::uint64_t, command_result> sequencer::admit(const std::string& user_id,
+                                                             const std::string& key,
+                                                             const std::string& request_hash) {
+  const auto uuid = normalize_uuid(user_id);
   if (!uuid) return make_error(error_code::bad_request, "user_id must be a UUID");
-  if (req.idempotency_key.empty()) {
-    return make_error(error_code::bad_request, "an idempotency key is required");
-  }
-  if (auto seen = replay(*uuid, req.idempotency_key, req.request_hash)) return std::move(*seen);
-  const std::uint64_t user = ensure_user(*uuid);
+  if (key.empty()) return make_error(error_code::bad_request, "an idempotency key is required");
+  if (auto seen = replay(*uuid, key, request_hash)) return std::move(*seen);
+  return ensure_user(*uuid);
+}
+
+command_result sequencer::place(const place_order_request& req) {
+  auto admitted = admit(req.user_id, req.idempotency_key, req.request_hash);
+  if (auto* answer = std::get_if<command_result>(&admitted)) return std::move(*answer);
+  const std::uint64_t user = std::get<std::uint64_t>(admitted);
   auto fail = [&](error_code e, std::string message) {
     return remember(user, req.idempotency_key, req.request_hash, make_error(e, std::move(message)));
   };
@@ -595,13 +601,9 @@ command_result sequencer::cancel(const cancel_order_request& req) {
 }
 
 command_result sequencer::topup(const topup_request& req) {
-  const auto uuid = normalize_uuid(req.user_id);
-  if (!uuid) return make_error(error_code::bad_request, "user_id must be a UUID");
-  if (req.idempotency_key.empty()) {
-    return make_error(error_code::bad_request, "an idempotency key is required");
-  }
-  if (auto seen = replay(*uuid, req.idempotency_key, req.request_hash)) return std::move(*seen);
-  const std::uint64_t user = ensure_user(*uuid);
+  auto admitted = admit(req.user_id, req.idempotency_key, req.request_hash);
+  if (auto* answer = std::get_if<command_result>(&admitted)) return std::move(*answer);
+  const std::uint64_t user = std::get<std::uint64_t>(admitted);
   auto fail = [&](std::string message) {
     return remember(user, req.idempotency_key, req.request_hash,
                     make_error(error_code::bad_request, std::move(message)));

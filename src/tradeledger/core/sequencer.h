@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "engine/matching_engine.h"
@@ -82,6 +83,11 @@ class sequencer {
   const idempotent_outcome* find_outcome(std::uint64_t user, const std::string& key) const;
   std::optional<command_result> replay(const std::string& user_uuid, const std::string& key,
                                        const std::string& request_hash) const;
+  // The start of every money command: the engine user to run it as (registered if new), or
+  // the answer to give at once — a malformed user or missing key, or the replay of a used key.
+  std::variant<std::uint64_t, command_result> admit(const std::string& user_id,
+                                                    const std::string& key,
+                                                    const std::string& request_hash);
   command_result remember(std::uint64_t user, const std::string& key, const std::string& hash,
                           command_result result);
 

@@ -81,6 +81,20 @@ std::variant<json::value, parse_failure> parse_object(std::string_view body,
   return doc;
 }
 
+// Parses `body` as one JSON object holding only `allowed` fields and hands it to `read`; the
+// parse's memory lives on this frame, for as long as `read` runs.
+template <class R, class F>
+parsed<R> read_object(std::string_view body, std::initializer_list<std::string_view> allowed,
+                      F read) {
+  std::array<unsigned char, json_parse_buffer_bytes> buffer;
+  json::monotonic_resource mr(buffer.data(), buffer.size());
+  auto doc = parse_object(body, mr);
+  if (auto* f = std::get_if<parse_failure>(&doc)) return std::move(*f);
+  object_reader in(std::get<json::value>(doc).get_object());
+  if (auto f = in.only(allowed)) return std::move(*f);
+  return read(in);
+}
+
 // Exact positive decimal at `scale`, at most `max_minor`, a multiple of `step`.
 std::variant<int64_t, parse_failure> positive_decimal(std::string_view name, std::string_view text,
                                                       int scale, int64_t max_minor, int64_t step) {
@@ -151,116 +165,113 @@ std::string sha256_hex(std::string_view text) {
 
 parsed<place_order_request> parse_place_order(std::string_view body, std::string idempotency_key,
                                               const market_catalog& markets) {
-  std::array<unsigned char, json_parse_buffer_bytes> buffer;
-  json::monotonic_resource mr(buffer.data(), buffer.size());
-  auto doc = parse_object(body, mr);
-  if (auto* f = std::get_if<parse_failure>(&doc)) return std::move(*f);
-  object_reader in(std::get<json::value>(doc).get_object());
-  if (auto f = in.only({"user_id", "symbol", "side", "type", "price", "qty", "time_in_force",
-                        "post_only", "client_order_id"})) {
-    return std::move(*f);
-  }
-  MC_TRY_STRING(user_id, in, "user_id", true);
-  MC_TRY_STRING(symbol, in, "symbol", true);
-  MC_TRY_STRING(side, in, "side", true);
-  MC_TRY_STRING(type, in, "type", true);
-  MC_TRY_STRING(qty, in, "qty", true);
-  MC_TRY_STRING(price, in, "price", false);
-  MC_TRY_STRING(tif, in, "time_in_force", false);
-  MC_TRY_STRING(client_order_id, in, "client_order_id", false);
+  return read_object<place_order_request>(
+      body,
+      {"user_id", "symbol", "side", "type", "price", "qty", "time_in_force", "post_only",
+       "client_order_id"},
+      [&](const object_reader& in) -> parsed<place_order_request> {
+        MC_TRY_STRING(user_id, in, "user_id", true);
+        MC_TRY_STRING(symbol, in, "symbol", true);
+        MC_TRY_STRING(side, in, "side", true);
+        MC_TRY_STRING(type, in, "type", true);
+        MC_TRY_STRING(qty, in, "qty", true);
+        MC_TRY_STRING(price, in, "price", false);
+        MC_TRY_STRING(tif, in, "time_in_force", false);
+        MC_TRY_STRING(client_order_id, in, "client_order_id", false);
 
-  place_order_request req;
-  auto user = normalize_uuid(*user_id);
-  if (!user) return bad("user_id must be a UUID");
-  req.user_id = std::move(*user);
-  const engine::market_spec* market = markets.find_market(*symbol);
-  if (!market) return bad_symbol(*symbol);
-  req.symbol = std::string(*symbol);
-  if (*side != "BUY" && *side != "SELL") return bad("side must be BUY or SELL");
-  req.side = std::string(*side);
-  if (*type != "LIMIT" && *type != "MARKET") return bad_type("type must be MARKET or LIMIT");
-  req.type = std::string(*type);
-  const bool is_market = req.type == "MARKET";
+        place_order_request req;
+        auto user = normalize_uuid(*user_id);
+        if (!user) return bad("user_id must be a UUID");
+        req.user_id = std::move(*user);
+        const engine::market_spec* market = markets.find_market(*symbol);
+        if (!market) return bad_symbol(*symbol);
+        req.symbol = std::string(*symbol);
+        if (*side != "BUY" && *side != "SELL") return bad("side must be BUY or SELL");
+        req.side = std::string(*side);
+        if (*type != "LIMIT" && *type != "MARKET") return bad_type("type must be MARKET or LIMIT");
+        req.type = std::string(*type);
+        const bool is_market = req.type == "MARKET";
 
-  if (tif) {
-    if (*tif != "GTC" && *tif != "IOC" && *tif != "FOK") {
-      return bad_type("time_in_force must be GTC, IOC or FOK");
-    }
-    // A MARKET order never rests: GTC on it means "fill what you can now", i.e. IOC.
-    req.time_in_force = is_market && *tif == "GTC" ? "IOC" : std::string(*tif);
-  } else {
-    req.time_in_force = is_market ? "IOC" : "GTC";
-  }
-  if (const json::value* po = in.find("post_only")) {
-    if (!po->is_bool()) return bad("post_only must be a boolean");
-    req.post_only = po->get_bool();
-  }
-  if (req.post_only && (is_market || req.time_in_force != "GTC")) {
-    return bad_type("post_only needs a GTC LIMIT order");
-  }
+        if (tif) {
+          if (*tif != "GTC" && *tif != "IOC" && *tif != "FOK") {
+            return bad_type("time_in_force must be GTC, IOC or FOK");
+          }
+          // A MARKET order never rests: GTC on it means "fill what you can now", i.e. IOC.
+          req.time_in_force = is_market && *tif == "GTC" ? "IOC" : std::string(*tif);
+        } else {
+          req.time_in_force = is_market ? "IOC" : "GTC";
+        }
+        if (const json::value* po = in.find("post_only")) {
+          if (!po->is_bool()) return bad("post_only must be a boolean");
+          req.post_only = po->get_bool();
+        }
+        if (req.post_only && (is_market || req.time_in_force != "GTC")) {
+          return bad_type("post_only needs a GTC LIMIT order");
+        }
 
-  const int base_scale = markets.asset(market->base).scale;
-  const int quote_scale = markets.asset(market->quote).scale;
-  auto q = positive_decimal("qty", *qty, base_scale, market->max_qty, market->lot);
-  if (auto* f = std::get_if<parse_failure>(&q)) return std::move(*f);
-  if (std::get<int64_t>(q) < market->min_qty) {
-    return bad("qty is below the minimum " +
-               money::format_decimal_trimmed(market->min_qty, base_scale));
-  }
-  req.qty = money::format_decimal_trimmed(std::get<int64_t>(q), base_scale);
-  int64_t price_minor = 0;
-  if (is_market) {
-    if (price) return bad("price is not allowed for a MARKET order");
-  } else {
-    if (!price) return bad("missing field: price (required for LIMIT)");
-    auto p = positive_decimal("price", *price, quote_scale, market->max_price, market->price_tick);
-    if (auto* f = std::get_if<parse_failure>(&p)) return std::move(*f);
-    price_minor = std::get<int64_t>(p);
-    req.price = money::format_decimal_trimmed(price_minor, quote_scale);
-  }
-  if (client_order_id) {
-    if (client_order_id->size() > client_order_id_bytes_max || !printable_ascii(*client_order_id)) {
-      return bad("client_order_id must be at most 64 printable ASCII characters");
-    }
-    req.client_order_id = std::string(*client_order_id);
-  }
-  req.idempotency_key = std::move(idempotency_key);
-  // user_id is not part of the hash: idempotency keys are already scoped per user.
-  std::string canonical = "order/v1\n" + req.symbol + "\n" + req.side + "\n" + req.type + "\n" +
-                          req.time_in_force + "\n" + (req.post_only ? "1" : "0") + "\n" +
-                          std::to_string(price_minor) + "\n" +
-                          std::to_string(std::get<int64_t>(q)) + "\n" + req.client_order_id;
-  req.request_hash = sha256_hex(canonical);
-  return req;
+        const int base_scale = markets.asset(market->base).scale;
+        const int quote_scale = markets.asset(market->quote).scale;
+        auto q = positive_decimal("qty", *qty, base_scale, market->max_qty, market->lot);
+        if (auto* f = std::get_if<parse_failure>(&q)) return std::move(*f);
+        if (std::get<int64_t>(q) < market->min_qty) {
+          return bad("qty is below the minimum " +
+                     money::format_decimal_trimmed(market->min_qty, base_scale));
+        }
+        req.qty = money::format_decimal_trimmed(std::get<int64_t>(q), base_scale);
+        int64_t price_minor = 0;
+        if (is_market) {
+          if (price) return bad("price is not allowed for a MARKET order");
+        } else {
+          if (!price) return bad("missing field: price (required for LIMIT)");
+          auto p =
+              positive_decimal("price", *price, quote_scale, market->max_price, market->price_tick);
+          if (auto* f = std::get_if<parse_failure>(&p)) return std::move(*f);
+          price_minor = std::get<int64_t>(p);
+          req.price = money::format_decimal_trimmed(price_minor, quote_scale);
+        }
+        if (client_order_id) {
+          if (client_order_id->size() > client_order_id_bytes_max ||
+              !printable_ascii(*client_order_id)) {
+            return bad("client_order_id must be at most 64 printable ASCII characters");
+          }
+          req.client_order_id = std::string(*client_order_id);
+        }
+        req.idempotency_key = std::move(idempotency_key);
+        // user_id is not part of the hash: idempotency keys are already scoped per user.
+        std::string canonical = "order/v1\n" + req.symbol + "\n" + req.side + "\n" + req.type +
+                                "\n" + req.time_in_force + "\n" + (req.post_only ? "1" : "0") +
+                                "\n" + std::to_string(price_minor) + "\n" +
+                                std::to_string(std::get<int64_t>(q)) + "\n" + req.client_order_id;
+        req.request_hash = sha256_hex(canonical);
+        return req;
+      });
 }
 
 parsed<topup_request> parse_topup(std::string_view body, std::string idempotency_key,
                                   const market_catalog& markets) {
-  std::array<unsigned char, json_parse_buffer_bytes> buffer;
-  json::monotonic_resource mr(buffer.data(), buffer.size());
-  auto doc = parse_object(body, mr);
-  if (auto* f = std::get_if<parse_failure>(&doc)) return std::move(*f);
-  object_reader in(std::get<json::value>(doc).get_object());
-  if (auto f = in.only({"user_id", "amount", "currency"})) return std::move(*f);
-  MC_TRY_STRING(user_id, in, "user_id", true);
-  MC_TRY_STRING(amount, in, "amount", true);
-  MC_TRY_STRING(currency, in, "currency", false);
+  return read_object<topup_request>(
+      body, {"user_id", "amount", "currency"},
+      [&](const object_reader& in) -> parsed<topup_request> {
+        MC_TRY_STRING(user_id, in, "user_id", true);
+        MC_TRY_STRING(amount, in, "amount", true);
+        MC_TRY_STRING(currency, in, "currency", false);
 
-  topup_request req;
-  auto user = normalize_uuid(*user_id);
-  if (!user) return bad("user_id must be a UUID");
-  req.user_id = std::move(*user);
-  req.currency = currency ? std::string(*currency) : "USD";
-  const engine::asset_spec* asset = markets.find_asset(req.currency);
-  if (!asset) return bad("unknown currency: " + req.currency.substr(0, 16));
-  const int64_t max_minor = topup_whole_units_max * engine::pow10(asset->scale);
-  auto a = positive_decimal("amount", *amount, asset->scale, max_minor, 1);
-  if (auto* f = std::get_if<parse_failure>(&a)) return std::move(*f);
-  req.amount = money::format_decimal(std::get<int64_t>(a), asset->scale);
-  req.idempotency_key = std::move(idempotency_key);
-  req.request_hash =
-      sha256_hex("topup/v1\n" + req.currency + "\n" + std::to_string(std::get<int64_t>(a)));
-  return req;
+        topup_request req;
+        auto user = normalize_uuid(*user_id);
+        if (!user) return bad("user_id must be a UUID");
+        req.user_id = std::move(*user);
+        req.currency = currency ? std::string(*currency) : "USD";
+        const engine::asset_spec* asset = markets.find_asset(req.currency);
+        if (!asset) return bad("unknown currency: " + req.currency.substr(0, 16));
+        const int64_t max_minor = topup_whole_units_max * engine::pow10(asset->scale);
+        auto a = positive_decimal("amount", *amount, asset->scale, max_minor, 1);
+        if (auto* f = std::get_if<parse_failure>(&a)) return std::move(*f);
+        req.amount = money::format_decimal(std::get<int64_t>(a), asset->scale);
+        req.idempotency_key = std::move(idempotency_key);
+        req.request_hash =
+            sha256_hex("topup/v1\n" + req.currency + "\n" + std::to_string(std::get<int64_t>(a)));
+        return req;
+      });
 }
 
 parsed<list_orders_query> parse_list_query(std::string_view user_id, std::string_view status,
