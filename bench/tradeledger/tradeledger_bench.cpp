@@ -31,9 +31,10 @@
 #include "common/http/client.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
-#include "tradeledger/core/ids.h"
-#include "tradeledger/service/request_parser.h"
-#include "tradeledger/service/service_auth.h"
+#include "tradeledger/api/ids.h"
+#include "tradeledger/api/request_builder.h"
+#include "tradeledger/api/request_parser.h"
+#include "tradeledger/api/service_auth.h"
 #include "tradeledger/service/tradeledger_service.h"
 
 namespace {
@@ -291,17 +292,9 @@ double in_process(const options& opt, tl::ledger& ledger, order_flow& flow, doub
           std::mt19937_64 r(static_cast<std::uint64_t>(i) + 1000);
           while (clock_type::now() < end) {
             auto o = flow.next(r);
-            tl::place_order_request req;
-            req.user_id = o.user;
-            req.idempotency_key = o.key;
-            req.request_hash = tl::sha256_hex(order_flow::body(o));
-            req.symbol = "BTC-USD";
-            req.side = o.side;
-            req.type = "LIMIT";
-            req.time_in_force = "GTC";
-            req.price = o.price;
-            req.qty = o.qty;
-            tl::command_result res = co_await ledger.place_order(std::move(req));
+            auto req = tl::order_from(tl::default_markets(), o.user, o.key, "BTC-USD", o.side,
+                                      "LIMIT", o.price, o.qty);
+            tl::command_result res = co_await ledger.place_order(std::move(req), {});
             if (res.error == tl::error_code::none)
               ++c.ok;
             else if (res.error == tl::error_code::unavailable ||

@@ -3,16 +3,21 @@
 
 namespace mc::engine {
 
+namespace {
+constexpr amount_t min_order_value_cents = 100;
+}  // namespace
+
 engine_config default_config() {
   engine_config c;
   c.assets = {{"USD", 2}, {"BTC", 8}, {"ETH", 8}};
-  // BTC-USD: price in cents per BTC; qty in satoshi, step 0.00001 BTC, max 1000 BTC,
-  // price up to $10,000,000.00.
-  c.markets.push_back(
-      market_spec{"BTC-USD", 1, 0, 1, 1'000, 1'000, 100'000'000'000, 1'000'000'000, 500, 10, 20});
-  // ETH-USD: step 0.0001 ETH, max 10,000 ETH, price up to $1,000,000.00.
-  c.markets.push_back(
-      market_spec{"ETH-USD", 2, 0, 1, 10'000, 10'000, 1'000'000'000'000, 100'000'000, 500, 10, 20});
+  // Quantities step by one minor unit (1 satoshi, 1e-8 ETH), as on Coinbase, so the first
+  // release's clients can send 8 decimals; a $1.00 minimum order value keeps dust orders out.
+  // BTC-USD: price in cents per BTC; max 1000 BTC, price up to $10,000,000.00.
+  c.markets.push_back(market_spec{"BTC-USD", 1, 0, 1, 1, 1, 100'000'000'000, 1'000'000'000, 500, 10,
+                                  20, min_order_value_cents});
+  // ETH-USD: max 10,000 ETH, price up to $1,000,000.00.
+  c.markets.push_back(market_spec{"ETH-USD", 2, 0, 1, 1, 1, 1'000'000'000'000, 100'000'000, 500, 10,
+                                  20, min_order_value_cents});
   return c;
 }
 

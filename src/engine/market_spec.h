@@ -34,6 +34,9 @@ struct market_spec {
   int band_bps = 500;  // market-order protection band around the reference price
   int maker_fee_bps = 10;
   int taker_fee_bps = 20;
+  // Smallest LIMIT order value (price x qty) in quote minor units, checked by the request
+  // validator where the price is known. 0 = none.
+  amount_t min_notional = 0;
 };
 
 struct engine_config {

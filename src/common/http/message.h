@@ -40,6 +40,8 @@ struct request {
   std::string remote_ip;
   std::map<std::string, std::string> params;  // path parameters, percent-decoded
   int version = 11;                           // 10 or 11
+  // The authenticated caller (a user id), set by an auth filter; empty when anonymous.
+  std::string principal;
 
   // Case-insensitive; the first matching header.
   std::optional<std::string_view> header(std::string_view name) const;

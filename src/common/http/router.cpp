@@ -120,6 +120,18 @@ void router::add(std::string_view method, std::string_view pattern, handler h) {
   r.methods.emplace_back(std::string(method), std::move(h));
 }
 
+void router::add(std::string_view method, std::string_view pattern, handler h,
+                 const filter_list& filters) {
+  add(method, pattern, chain(filters, std::move(h)));
+}
+
+handler chain(const filter_list& filters, handler h) {
+  for (auto it = filters.rbegin(); it != filters.rend(); ++it) {
+    h = [f = *it, next = std::move(h)](request& req) { return f(req, next); };
+  }
+  return h;
+}
+
 void router::add_websocket(std::string_view pattern, ws_handler h, ws_authorize authorize) {
   auto& r = impl_->route_for(pattern);
   if (r.ws) throw std::invalid_argument("router: duplicate websocket " + std::string(pattern));

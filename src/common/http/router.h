@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/http/message.h"
 
@@ -27,6 +28,15 @@ using handler = std::function<net::awaitable<response>(request&)>;
 using ws_handler = std::function<net::awaitable<void>(websocket_ptr, request&)>;
 // Runs before the upgrade: return a response (e.g. 401) to refuse it, nullopt to accept.
 using ws_authorize = std::function<net::awaitable<std::optional<response>>(request&)>;
+
+// One step of middleware (auth, rate limit, idempotency): it may answer on its own (401, 429)
+// or call `next` and return, or decorate, its answer. Filters compose at registration time,
+// so a request pays for exactly the filters of its route and no lookup.
+using filter = std::function<net::awaitable<response>(request&, const handler& next)>;
+using filter_list = std::vector<filter>;
+
+// `h` wrapped by `filters`, the first filter outermost.
+handler chain(const filter_list& filters, handler h);
 
 struct route_match {
   enum class kind { handler, websocket, not_found, method_not_allowed, upgrade_required };
@@ -48,6 +58,9 @@ class router {
 
   // Throws std::invalid_argument on a malformed pattern or a duplicate (method, pattern).
   void add(std::string_view method, std::string_view pattern, handler h);
+  // The same, behind `filters` (first outermost).
+  void add(std::string_view method, std::string_view pattern, handler h,
+           const filter_list& filters);
   void add_websocket(std::string_view pattern, ws_handler h, ws_authorize authorize = {});
 
   // Fills `params` (percent-decoded) on a match. HEAD falls back to GET.

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tradeledger/ledger.h"
+#include "tradeledger/api/ledger.h"
 
 namespace mc::tradeledger {
 

@@ -13,11 +13,12 @@
 
 #include "engine/command.h"
 #include "tradeledger/core/completion.h"
-#include "tradeledger/ledger.h"
+#include "tradeledger/api/ledger.h"
 
 namespace mc::tradeledger {
 
-using ledger_request = std::variant<place_order_request, cancel_order_request, topup_request>;
+using ledger_request =
+    std::variant<place_order_request, cancel_order_request, replace_order_request, topup_request>;
 
 struct queued_command {
   ledger_request request;

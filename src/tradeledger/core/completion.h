@@ -11,7 +11,7 @@
 #include <memory>
 #include <utility>
 
-#include "tradeledger/ledger.h"
+#include "tradeledger/api/ledger.h"
 
 namespace mc::tradeledger {
 

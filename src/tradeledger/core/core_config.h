@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/market_spec.h"
+#include "tradeledger/api/limits.h"
 
 namespace mc::tradeledger {
 
@@ -18,12 +19,6 @@ inline constexpr std::size_t default_queue_max = 50'000;
 // Batches applied by the engine but not yet committed (pipelining depth). The engine thread
 // waits when this many are in flight, which in turn lets the command queue fill up.
 inline constexpr std::size_t batches_in_flight_max = 2;
-// Largest single top-up, in whole units of the currency (1,000,000,000.00 USD).
-inline constexpr std::int64_t topup_whole_units_max = 1'000'000'000;
-// Order-book levels kept per side in the published snapshot (the order_book read's maximum).
-inline constexpr std::size_t book_levels_max = 100;
-// list_orders page size bounds.
-inline constexpr int list_limit_max = 500;
 // First engine user id given to a gateway user; 1 (house) and 2 (fee) and the rest below are
 // reserved for system accounts.
 inline constexpr std::uint64_t first_user_id = 1000;

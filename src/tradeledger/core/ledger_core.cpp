@@ -14,7 +14,7 @@
 #include "common/log/log.h"
 #include "common/money/decimal.h"
 #include "common/pg/migrate.h"
-#include "tradeledger/core/ids.h"
+#include "tradeledger/api/ids.h"
 #include "tradeledger/core/json_out.h"
 #include "tradeledger/core/quote_message.h"
 #include "tradeledger/core/reads.h"
@@ -167,6 +167,7 @@ void ledger_core::engine_loop() {
       job->rows.results.push_back(
           std::visit(overloaded{[&](const place_order_request& r) { return seq_.place(r); },
                                 [&](const cancel_order_request& r) { return seq_.cancel(r); },
+                                [&](const replace_order_request& r) { return seq_.replace(r); },
                                 [&](const topup_request& r) { return seq_.topup(r); }},
                      c.request));
       job->done.push_back(std::move(c.done));
@@ -295,7 +296,15 @@ void ledger_core::publish_committed(const batch& b) {
 
 // ---- callers ----
 
-net::awaitable<command_result> ledger_core::submit(ledger_request req) {
+net::awaitable<command_result> ledger_core::submit(ledger_request req, const call_context& ctx) {
+  // A caller that has already given up is not queued: "unavailable" then means "certainly not
+  // applied". Once queued, a command is committed and answered within a batch or two (the
+  // engine never abandons one), so the in-process ledger needs no outcome_unknown.
+  if (ctx.expired()) {
+    return [](command_result r) -> net::awaitable<command_result> {
+      co_return r;
+    }(make_error(error_code::unavailable, "the deadline passed before the ledger was called"));
+  }
   return net::async_initiate<const net::use_awaitable_t<>&, void(command_result)>(
       [this](auto handler, ledger_request r) {
         queued_command c{std::move(r), make_completion(std::move(handler))};
@@ -310,7 +319,10 @@ net::awaitable<command_result> ledger_core::submit(ledger_request req) {
 }
 
 template <class F>
-net::awaitable<command_result> ledger_core::read(F f) {
+net::awaitable<command_result> ledger_core::read(F f, call_context ctx) {
+  if (ctx.expired()) {
+    co_return make_error(error_code::unavailable, "the deadline passed before the read started");
+  }
   if (!reads_ || !running_.load()) {
     co_return make_error(error_code::unavailable, "the ledger is not running");
   }
@@ -325,24 +337,38 @@ net::awaitable<command_result> ledger_core::read(F f) {
   }
 }
 
-net::awaitable<command_result> ledger_core::place_order(place_order_request req) {
-  return submit(std::move(req));
+net::awaitable<command_result> ledger_core::place_order(place_order_request req, call_context ctx) {
+  return submit(std::move(req), ctx);
 }
 
-net::awaitable<command_result> ledger_core::topup(topup_request req) {
-  return submit(std::move(req));
+net::awaitable<command_result> ledger_core::topup(topup_request req, call_context ctx) {
+  return submit(std::move(req), ctx);
 }
 
-net::awaitable<command_result> ledger_core::cancel_order(cancel_order_request req) {
+net::awaitable<command_result> ledger_core::replace_order(replace_order_request req,
+                                                          call_context ctx) {
+  return amend(std::move(req), std::move(ctx));
+}
+
+net::awaitable<command_result> ledger_core::cancel_order(cancel_order_request req,
+                                                         call_context ctx) {
+  return amend(std::move(req), std::move(ctx));
+}
+
+// Cancel and replace: the command, then the order as committed — or, when the engine does not
+// have it open, whether it is finished (409) or not this user's / unknown (404).
+template <class Request>
+net::awaitable<command_result> ledger_core::amend(Request req, call_context ctx) {
   const std::string user = req.user_id;
   const std::string order = req.order_id;
   // Named awaitables and lambdas: GCC 12 double-destroys non-trivial temporaries that live
   // inside a co_await expression.
-  auto submitted = submit(std::move(req));
+  auto submitted = submit(std::move(req), ctx);
   command_result r = co_await std::move(submitted);
   if (r.error == error_code::none) {
     // Committed: answer with the order as the database now has it (CANCELED, with its fills).
-    auto reread = get_order(user, order);
+    // No deadline on this read: the change is durable and the caller is owed its answer.
+    auto reread = get_order(user, order, call_context{});
     co_return co_await std::move(reread);
   }
   if (r.error != error_code::order_not_found) co_return r;
@@ -353,26 +379,29 @@ net::awaitable<command_result> ledger_core::cancel_order(cancel_order_request re
     out.body = read_order_status(c, user, order);
     return out;
   };
-  auto looked_up = read(std::move(lookup));
+  auto looked_up = read(std::move(lookup), call_context{});
   command_result status = co_await std::move(looked_up);
   if (status.error != error_code::none) co_return status;
   if (status.body.empty()) co_return r;
   co_return make_error(error_code::order_not_cancelable, "order is " + status.body);
 }
 
-net::awaitable<command_result> ledger_core::get_order(std::string user_id, std::string order_id) {
+net::awaitable<command_result> ledger_core::get_order(std::string user_id, std::string order_id,
+                                                      call_context ctx) {
   const market_table* markets = &seq_.markets();
   return read([markets, user_id = std::move(user_id), order_id = std::move(order_id)](
-                  pqxx::connection& c) { return read_order(c, *markets, user_id, order_id); });
+                  pqxx::connection& c) { return read_order(c, *markets, user_id, order_id); },
+              std::move(ctx));
 }
 
-net::awaitable<command_result> ledger_core::list_orders(list_orders_query query) {
+net::awaitable<command_result> ledger_core::list_orders(list_orders_query query, call_context ctx) {
   const market_table* markets = &seq_.markets();
   return read(
-      [markets, q = std::move(query)](pqxx::connection& c) { return read_orders(c, *markets, q); });
+      [markets, q = std::move(query)](pqxx::connection& c) { return read_orders(c, *markets, q); },
+      std::move(ctx));
 }
 
-net::awaitable<command_result> ledger_core::portfolio(std::string user_id) {
+net::awaitable<command_result> ledger_core::portfolio(std::string user_id, call_context ctx) {
   std::vector<std::int64_t> marks;
   {
     std::lock_guard lock(view_mutex_);
@@ -380,10 +409,12 @@ net::awaitable<command_result> ledger_core::portfolio(std::string user_id) {
   }
   const market_table* markets = &seq_.markets();
   return read([markets, user_id = std::move(user_id), marks = std::move(marks)](
-                  pqxx::connection& c) { return read_portfolio(c, *markets, user_id, marks); });
+                  pqxx::connection& c) { return read_portfolio(c, *markets, user_id, marks); },
+              std::move(ctx));
 }
 
-net::awaitable<command_result> ledger_core::order_book(std::string symbol, int depth) {
+net::awaitable<command_result> ledger_core::order_book(std::string symbol, int depth,
+                                                       call_context) {
   const market_table& markets = seq_.markets();
   const auto sym = markets.find_id(symbol);
   if (!sym) co_return make_error(error_code::invalid_symbol, "unknown symbol: " + symbol);

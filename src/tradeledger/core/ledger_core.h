@@ -24,7 +24,7 @@
 #include "tradeledger/core/outbox_relay.h"
 #include "tradeledger/core/persister.h"
 #include "tradeledger/core/sequencer.h"
-#include "tradeledger/ledger.h"
+#include "tradeledger/api/ledger.h"
 
 namespace mc::tradeledger {
 
@@ -47,13 +47,17 @@ class ledger_core final : public ledger {
   // may too. Returns false if the message is unusable. Conflated per symbol.
   bool submit_quote(std::string_view payload);
 
-  net::awaitable<command_result> place_order(place_order_request req) override;
-  net::awaitable<command_result> cancel_order(cancel_order_request req) override;
-  net::awaitable<command_result> topup(topup_request req) override;
-  net::awaitable<command_result> get_order(std::string user_id, std::string order_id) override;
-  net::awaitable<command_result> list_orders(list_orders_query query) override;
-  net::awaitable<command_result> portfolio(std::string user_id) override;
-  net::awaitable<command_result> order_book(std::string symbol, int depth) override;
+  net::awaitable<command_result> place_order(place_order_request req, call_context ctx) override;
+  net::awaitable<command_result> cancel_order(cancel_order_request req, call_context ctx) override;
+  net::awaitable<command_result> replace_order(replace_order_request req,
+                                               call_context ctx) override;
+  net::awaitable<command_result> topup(topup_request req, call_context ctx) override;
+  net::awaitable<command_result> get_order(std::string user_id, std::string order_id,
+                                           call_context ctx) override;
+  net::awaitable<command_result> list_orders(list_orders_query query, call_context ctx) override;
+  net::awaitable<command_result> portfolio(std::string user_id, call_context ctx) override;
+  net::awaitable<command_result> order_book(std::string symbol, int depth,
+                                            call_context ctx) override;
 
   // Operational state for /readyz and tests.
   bool running() const { return running_.load(); }
@@ -70,9 +74,11 @@ class ledger_core final : public ledger {
     std::vector<completion_ptr> done;
   };
 
-  net::awaitable<command_result> submit(ledger_request req);
+  net::awaitable<command_result> submit(ledger_request req, const call_context& ctx);
   template <class F>
-  net::awaitable<command_result> read(F f);
+  net::awaitable<command_result> read(F f, call_context ctx);
+  template <class Request>
+  net::awaitable<command_result> amend(Request req, call_context ctx);
 
   void engine_loop();
   void persister_loop();

@@ -7,7 +7,7 @@
 
 #include "common/money/decimal.h"
 #include "tradeledger/core/core_config.h"
-#include "tradeledger/core/ids.h"
+#include "tradeledger/api/ids.h"
 #include "tradeledger/core/json_out.h"
 #include "tradeledger/core/pg_array.h"
 #include "tradeledger/core/position.h"
@@ -79,10 +79,7 @@ command_result read_orders(pqxx::connection& conn, const market_table& markets,
                            const list_orders_query& q) {
   const auto user = normalize_uuid(q.user_id);
   if (!user) return make_error(error_code::bad_request, "user_id must be a UUID");
-  const std::string status = q.status.empty() ? "all" : q.status;
-  if (status != "open" && status != "closed" && status != "all") {
-    return make_error(error_code::bad_request, "status must be open, closed or all");
-  }
+  const std::string status = to_string(q.status);
   if (!q.symbol.empty() && !markets.find(q.symbol)) {
     return make_error(error_code::invalid_symbol, "unknown symbol: " + q.symbol);
   }

@@ -9,7 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "tradeledger/core/markets.h"
-#include "tradeledger/ledger.h"
+#include "tradeledger/api/ledger.h"
 
 namespace mc::tradeledger {
 

@@ -11,14 +11,10 @@
 #include "tradeledger/core/batch.h"
 #include "tradeledger/core/json_out.h"
 #include "tradeledger/core/markets.h"
-#include "tradeledger/ledger.h"
+#include "tradeledger/api/error_codes.h"
+#include "tradeledger/api/ledger.h"
 
 namespace mc::tradeledger {
-
-// API.md code ("INSUFFICIENT_FUNDS") and HTTP status of an error; "" / 200 for none.
-const char* api_code(error_code e);
-int http_status(error_code e);
-std::optional<error_code> parse_api_code(std::string_view code);
 
 // {"error":{"code":..,"message":..}} with the matching status.
 command_result make_error(error_code e, std::string message);

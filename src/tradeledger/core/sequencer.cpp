@@ -7,6 +7,7 @@
 
 #include "common/log/log.h"
 #include "common/money/decimal.h"
+#include "tradeledger/api/canonical.h"
 #include "tradeledger/core/core_config.h"
 #include "tradeledger/core/render.h"
 #include "tradeledger/core/time_text.h"
@@ -435,69 +436,33 @@ std::variant<std::uint64_t, command_result> sequencer::admit(const std::string& 
 }
 
 command_result sequencer::place(const place_order_request& req) {
-  auto admitted = admit(req.user_id, req.idempotency_key, req.request_hash);
+  const std::string hash = request_hash(req);
+  auto admitted = admit(req.user_id, req.idempotency_key, hash);
   if (auto* answer = std::get_if<command_result>(&admitted)) return std::move(*answer);
   const std::uint64_t user = std::get<std::uint64_t>(admitted);
   auto fail = [&](error_code e, std::string message) {
-    return remember(user, req.idempotency_key, req.request_hash, make_error(e, std::move(message)));
+    return remember(user, req.idempotency_key, hash, make_error(e, std::move(message)));
   };
 
+  // The request was validated by the one validator (api/request_parser.h); what is left to
+  // check here is what only the engine knows (funds, the book, the reference price).
   const auto sym = markets_.find_id(req.symbol);
   if (!sym) return fail(error_code::invalid_symbol, "unknown symbol: " + req.symbol);
   const symbol_info& s = markets_.at(*sym);
-  engine::side side;
-  if (req.side == "BUY") {
-    side = engine::side::buy;
-  } else if (req.side == "SELL") {
-    side = engine::side::sell;
-  } else {
-    return fail(error_code::bad_request, "side must be BUY or SELL");
-  }
-  engine::order_type type;
-  if (req.type == "LIMIT") {
-    type = engine::order_type::limit;
-  } else if (req.type == "MARKET") {
-    type = engine::order_type::market;
-  } else {
-    return fail(error_code::invalid_order_type, "type must be MARKET or LIMIT");
-  }
-  const bool market = type == engine::order_type::market;
-  engine::time_in_force tif;
-  if (req.time_in_force.empty()) {
-    tif = market ? engine::time_in_force::ioc : engine::time_in_force::gtc;
-  } else if (req.time_in_force == "GTC") {
-    // A market order never rests: GTC on a market order means "fill what you can now".
-    tif = market ? engine::time_in_force::ioc : engine::time_in_force::gtc;
-  } else if (req.time_in_force == "IOC") {
-    tif = engine::time_in_force::ioc;
-  } else if (req.time_in_force == "FOK") {
-    tif = engine::time_in_force::fok;
-  } else {
-    return fail(error_code::bad_request, "time_in_force must be GTC, IOC or FOK");
-  }
-  if (req.post_only && (market || tif != engine::time_in_force::gtc)) {
-    return fail(error_code::bad_request, "post_only needs a GTC LIMIT order");
-  }
-  std::int64_t price = 0;
-  if (market) {
-    if (!req.price.empty()) return fail(error_code::bad_request, "price is not allowed for MARKET");
-  } else {
-    if (req.price.empty()) return fail(error_code::bad_request, "price is required for LIMIT");
-    auto p = money::parse_decimal(req.price, s.quote_scale);
-    if (!p || *p <= 0) {
-      return fail(error_code::bad_request, "price must be a positive decimal with at most " +
-                                               std::to_string(s.quote_scale) + " decimals");
-    }
-    price = *p;
-  }
-  auto q = money::parse_decimal(req.qty, s.base_scale);
-  if (!q || *q <= 0) {
-    return fail(error_code::bad_request, "qty must be a positive decimal with at most " +
-                                             std::to_string(s.base_scale) + " decimals");
-  }
+  const engine::side side = req.side == order_side::buy ? engine::side::buy : engine::side::sell;
+  const bool market = req.type == order_type::market;
+  const engine::order_type type = market ? engine::order_type::market : engine::order_type::limit;
+  const engine::time_in_force tif = req.tif == time_in_force::fok   ? engine::time_in_force::fok
+                                    : req.tif == time_in_force::ioc ? engine::time_in_force::ioc
+                                    : market                        ? engine::time_in_force::ioc
+                                                                    : engine::time_in_force::gtc;
+  const std::int64_t price = market ? 0 : req.price;
+  if (!market && price <= 0) return fail(error_code::bad_request, "price is required for LIMIT");
+  if (req.qty <= 0) return fail(error_code::bad_request, "qty must be positive");
   if (req.client_order_id.size() > client_order_id_max) {
     return fail(error_code::bad_request, "client_order_id is too long");
   }
+  const auto q = std::optional<std::int64_t>(req.qty);
 
   command_ctx ctx;
   ctx.ts_us = now_us();
@@ -506,8 +471,8 @@ command_result sequencer::place(const place_order_request& req) {
   row.public_id = uuids_.next();
   row.user_id = static_cast<std::int64_t>(user);
   row.symbol = s.name;
-  row.side = side == engine::side::buy ? "BUY" : "SELL";
-  row.type = market ? "MARKET" : "LIMIT";
+  row.side = to_string(req.side);
+  row.type = to_string(req.type);
   row.tif = tif == engine::time_in_force::gtc   ? "GTC"
             : tif == engine::time_in_force::ioc ? "IOC"
                                                 : "FOK";
@@ -568,27 +533,20 @@ command_result sequencer::place(const place_order_request& req) {
   command_result r;
   r.status = 201;
   r.body = std::move(ctx.answer);
-  return remember(user, req.idempotency_key, req.request_hash, std::move(r));
+  return remember(user, req.idempotency_key, hash, std::move(r));
 }
 
 command_result sequencer::cancel(const cancel_order_request& req) {
-  const auto uuid = normalize_uuid(req.user_id);
-  if (!uuid) return make_error(error_code::bad_request, "user_id must be a UUID");
-  const auto order_uuid = normalize_uuid(req.order_id);
-  const auto user = find_user(*uuid);
-  if (!order_uuid || !user) return make_error(error_code::order_not_found, "order not found");
-  auto pit = public_ids_.find(*order_uuid);
-  if (pit == public_ids_.end()) return make_error(error_code::order_not_found, "order not found");
-  auto oit = orders_.find(pit->second);
-  if (oit == orders_.end() || oit->second.user_id != static_cast<std::int64_t>(*user)) {
-    return make_error(error_code::order_not_found, "order not found");
-  }
+  std::uint64_t user = 0;
+  order_row* found = find_open_order(req.user_id, req.order_id, user);
+  if (!found) return make_error(error_code::order_not_found, "order not found");
+  const auto id = static_cast<engine::order_id>(found->id);
   command_ctx ctx;
   ctx.ts_us = now_us();
   engine::cancel_order cmd;
   cmd.seq = next_command_seq_++;
-  cmd.user = *user;
-  cmd.id = pit->second;
+  cmd.user = user;
+  cmd.id = id;
   apply(cmd, ctx);
   if (!events_.empty() && events_.front().type == engine::event_type::order_rejected) {
     return make_error(error_code::order_not_found, "order not found");
@@ -600,23 +558,106 @@ command_result sequencer::cancel(const cancel_order_request& req) {
   return r;
 }
 
+// Finds an open order of this user for a cancel or replace; nullptr when the user or the
+// order is unknown, the order is finished, or it is another user's (all ORDER_NOT_FOUND).
+order_row* sequencer::find_open_order(const std::string& user_id, const std::string& order_id,
+                                      std::uint64_t& user) {
+  const auto uuid = normalize_uuid(user_id);
+  const auto order_uuid = normalize_uuid(order_id);
+  if (!uuid || !order_uuid) return nullptr;
+  const auto known = find_user(*uuid);
+  if (!known) return nullptr;
+  auto pit = public_ids_.find(*order_uuid);
+  if (pit == public_ids_.end()) return nullptr;
+  auto oit = orders_.find(pit->second);
+  if (oit == orders_.end() || oit->second.user_id != static_cast<std::int64_t>(*known)) {
+    return nullptr;
+  }
+  user = *known;
+  return &oit->second;
+}
+
+command_result sequencer::replace(const replace_order_request& req) {
+  std::uint64_t user = 0;
+  order_row* found = find_open_order(req.user_id, req.order_id, user);
+  if (!found) return make_error(error_code::order_not_found, "order not found");
+  order_row& o = *found;
+  if (std::string_view(o.type) != "LIMIT") {
+    return make_error(error_code::order_not_cancelable, "only an open LIMIT order can be replaced");
+  }
+  const symbol_info& s = *markets_.find(o.symbol);
+  const auto id = static_cast<engine::order_id>(o.id);
+  const auto live = engine_.find_order(id);
+  if (!live) return make_error(error_code::order_not_cancelable, "order is not open");
+  std::int64_t new_price = live->price;
+  if (req.price) {
+    auto p = money::parse_decimal(*req.price, s.quote_scale);
+    if (!p || *p <= 0) {
+      return make_error(error_code::bad_request, "price must be a positive decimal with at most " +
+                                                     std::to_string(s.quote_scale) + " decimals");
+    }
+    new_price = *p;
+  }
+  std::int64_t new_leaves = live->leaves;
+  if (req.qty) {
+    auto q = money::parse_decimal(*req.qty, s.base_scale);
+    if (!q || *q <= 0) {
+      return make_error(error_code::bad_request, "qty must be a positive decimal with at most " +
+                                                     std::to_string(s.base_scale) + " decimals");
+    }
+    if (*q <= o.filled_qty) {
+      return make_error(error_code::bad_request, "qty must exceed the quantity already filled");
+    }
+    new_leaves = *q - o.filled_qty;
+  }
+
+  command_ctx ctx;
+  ctx.ts_us = now_us();
+  engine::replace_order cmd;
+  cmd.seq = next_command_seq_++;
+  cmd.user = user;
+  cmd.id = id;
+  cmd.new_price = new_price;
+  cmd.new_qty = new_leaves;
+  apply(cmd, ctx);
+  if (!events_.empty() && events_.front().type == engine::event_type::order_rejected) {
+    const engine::reject_reason reason = events_.front().rejected.reason;
+    if (reason == engine::reject_reason::insufficient_funds) {
+      return make_error(error_code::insufficient_funds, "insufficient funds");
+    }
+    return make_error(error_code::bad_request,
+                      std::string("replace refused: ") + engine::to_string(reason));
+  }
+  o.price = new_price;
+  o.qty = o.filled_qty + new_leaves;
+  ctx.touched.push_back(id);
+  absorb(ctx);
+  // An amend in place emits no order update; the engine's hold is the truth either way.
+  if (auto after = engine_.find_order(id)) {
+    auto it = orders_.find(id);
+    if (it != orders_.end()) it->second.held = after->hold;
+  }
+  finish(ctx);
+  command_result r;
+  r.status = 200;  // the body (the order as committed) is read after the commit
+  return r;
+}
+
 command_result sequencer::topup(const topup_request& req) {
-  auto admitted = admit(req.user_id, req.idempotency_key, req.request_hash);
+  const std::string hash = request_hash(req);
+  auto admitted = admit(req.user_id, req.idempotency_key, hash);
   if (auto* answer = std::get_if<command_result>(&admitted)) return std::move(*answer);
   const std::uint64_t user = std::get<std::uint64_t>(admitted);
   auto fail = [&](std::string message) {
-    return remember(user, req.idempotency_key, req.request_hash,
+    return remember(user, req.idempotency_key, hash,
                     make_error(error_code::bad_request, std::move(message)));
   };
   const std::string currency = req.currency.empty() ? "USD" : req.currency;
   const auto asset = markets_.find_asset(currency);
   if (!asset) return fail("unknown currency: " + currency);
   const int scale = markets_.assets()[*asset].scale;
-  const auto amount = money::parse_decimal(req.amount, scale);
-  if (!amount || *amount <= 0) {
-    return fail("amount must be a positive decimal with at most " + std::to_string(scale) +
-                " decimals");
-  }
+  const auto amount = std::optional<std::int64_t>(req.amount);
+  if (*amount <= 0) return fail("amount must be positive");
   if (static_cast<engine::int128_t>(*amount) >
       static_cast<engine::int128_t>(topup_whole_units_max) * engine::pow10(scale)) {
     return fail("amount exceeds the top-up limit of " + std::to_string(topup_whole_units_max));
@@ -652,7 +693,7 @@ command_result sequencer::topup(const topup_request& req) {
   j.field("currency", currency);
   j.field("amount", money::format_decimal(*amount, scale));
   j.end_object();
-  return remember(user, req.idempotency_key, req.request_hash, std::move(r));
+  return remember(user, req.idempotency_key, hash, std::move(r));
 }
 
 void sequencer::quote(engine::quote_tick tick) {

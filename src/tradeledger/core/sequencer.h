@@ -14,10 +14,10 @@
 
 #include "engine/matching_engine.h"
 #include "tradeledger/core/batch.h"
-#include "tradeledger/core/ids.h"
+#include "tradeledger/api/ids.h"
 #include "tradeledger/core/markets.h"
 #include "tradeledger/core/position.h"
-#include "tradeledger/ledger.h"
+#include "tradeledger/api/ledger.h"
 
 namespace mc::tradeledger {
 
@@ -57,6 +57,7 @@ class sequencer {
   void begin_batch(batch& out);
   command_result place(const place_order_request& req);
   command_result cancel(const cancel_order_request& req);
+  command_result replace(const replace_order_request& req);
   command_result topup(const topup_request& req);
   // A normalised quote as engine integers (bid/ask prices, sizes; sizes 0 = house off).
   void quote(engine::quote_tick tick);
@@ -79,6 +80,8 @@ class sequencer {
   };
 
   std::optional<std::uint64_t> find_user(const std::string& uuid) const;
+  order_row* find_open_order(const std::string& user_id, const std::string& order_id,
+                             std::uint64_t& user);
   std::uint64_t ensure_user(const std::string& uuid);
   const idempotent_outcome* find_outcome(std::uint64_t user, const std::string& key) const;
   std::optional<command_result> replay(const std::string& user_uuid, const std::string& key,

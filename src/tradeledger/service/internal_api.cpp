@@ -41,6 +41,13 @@ net::awaitable<http::response> call_ledger(Call call, const http::request& req,
   co_return http::error_response(500, http::code::internal_error, "internal error", req.request_id);
 }
 
+// The caller's request id travels into the ledger's logs; the caller keeps its own deadline.
+call_context context(const http::request& req) {
+  call_context ctx;
+  ctx.request_id = req.request_id;
+  return ctx;
+}
+
 // The idempotency key, or the failure to answer with.
 std::variant<std::string, parse_failure> idempotency_key(const http::request& req) {
   auto key = req.header("Idempotency-Key");
@@ -91,6 +98,7 @@ void internal_api::add_routes(http::router& r) {
   r.add("GET", "/orders", bind(&internal_api::list_orders));
   r.add("GET", "/orders/{id}", bind(&internal_api::get_order));
   r.add("DELETE", "/orders/{id}", bind(&internal_api::cancel_order));
+  r.add("PATCH", "/orders/{id}", bind(&internal_api::replace_order));
   r.add("POST", "/topups", bind(&internal_api::topup));
   r.add("GET", "/portfolio/{user_id}", bind(&internal_api::portfolio));
   r.add("GET", "/orderbook/{symbol}", bind(&internal_api::order_book));
@@ -107,9 +115,8 @@ net::awaitable<http::response> internal_api::place_order(http::request& req) {
     rejected_inputs_.inc();
     co_return failure_response(*f, req);
   }
-  auto call = [this, r = std::move(std::get<place_order_request>(parsed_req))]() mutable {
-    return core_.place_order(std::move(r));
-  };
+  auto call = [this, r = std::move(std::get<place_order_request>(parsed_req)),
+               ctx = context(req)]() mutable { return core_.place_order(std::move(r), ctx); };
   co_return co_await call_ledger(std::move(call), req, ledger_exceptions_);
 }
 
@@ -124,9 +131,8 @@ net::awaitable<http::response> internal_api::topup(http::request& req) {
     rejected_inputs_.inc();
     co_return failure_response(*f, req);
   }
-  auto call = [this, r = std::move(std::get<topup_request>(parsed_req))]() mutable {
-    return core_.topup(std::move(r));
-  };
+  auto call = [this, r = std::move(std::get<topup_request>(parsed_req)),
+               ctx = context(req)]() mutable { return core_.topup(std::move(r), ctx); };
   co_return co_await call_ledger(std::move(call), req, ledger_exceptions_);
 }
 
@@ -141,8 +147,9 @@ net::awaitable<http::response> internal_api::get_order(http::request& req) {
   if (order.empty()) {
     co_return http::error_response(404, "ORDER_NOT_FOUND", "order not found", req.request_id);
   }
-  auto call = [this, user = std::move(user), order = std::move(order)]() mutable {
-    return core_.get_order(std::move(user), std::move(order));
+  auto call = [this, user = std::move(user), order = std::move(order),
+               ctx = context(req)]() mutable {
+    return core_.get_order(std::move(user), std::move(order), ctx);
   };
   co_return co_await call_ledger(std::move(call), req, ledger_exceptions_);
 }
@@ -159,7 +166,24 @@ net::awaitable<http::response> internal_api::cancel_order(http::request& req) {
   if (c.order_id.empty()) {
     co_return http::error_response(404, "ORDER_NOT_FOUND", "order not found", req.request_id);
   }
-  auto call = [this, c = std::move(c)]() mutable { return core_.cancel_order(std::move(c)); };
+  auto call = [this, c = std::move(c), ctx = context(req)]() mutable {
+    return core_.cancel_order(std::move(c), ctx);
+  };
+  co_return co_await call_ledger(std::move(call), req, ledger_exceptions_);
+}
+
+net::awaitable<http::response> internal_api::replace_order(http::request& req) {
+  std::string order = normalize_uuid(req.param("id")).value_or("");
+  if (order.empty()) {
+    co_return http::error_response(404, "ORDER_NOT_FOUND", "order not found", req.request_id);
+  }
+  auto parsed_req = parse_replace(req.body, std::move(order), markets_);
+  if (auto* f = std::get_if<parse_failure>(&parsed_req)) {
+    rejected_inputs_.inc();
+    co_return failure_response(*f, req);
+  }
+  auto call = [this, r = std::move(std::get<replace_order_request>(parsed_req)),
+               ctx = context(req)]() mutable { return core_.replace_order(std::move(r), ctx); };
   co_return co_await call_ledger(std::move(call), req, ledger_exceptions_);
 }
 
@@ -171,8 +195,8 @@ net::awaitable<http::response> internal_api::list_orders(http::request& req) {
     rejected_inputs_.inc();
     co_return failure_response(*f, req);
   }
-  auto call = [this, q = std::move(std::get<list_orders_query>(q))]() mutable {
-    return core_.list_orders(std::move(q));
+  auto call = [this, q = std::move(std::get<list_orders_query>(q)), ctx = context(req)]() mutable {
+    return core_.list_orders(std::move(q), ctx);
   };
   co_return co_await call_ledger(std::move(call), req, ledger_exceptions_);
 }
@@ -184,7 +208,9 @@ net::awaitable<http::response> internal_api::portfolio(http::request& req) {
     co_return http::error_response(400, http::code::bad_request, "user_id must be a UUID",
                                    req.request_id);
   }
-  auto call = [this, user = std::move(user)]() mutable { return core_.portfolio(std::move(user)); };
+  auto call = [this, user = std::move(user), ctx = context(req)]() mutable {
+    return core_.portfolio(std::move(user), ctx);
+  };
   co_return co_await call_ledger(std::move(call), req, ledger_exceptions_);
 }
 
@@ -199,8 +225,9 @@ net::awaitable<http::response> internal_api::order_book(http::request& req) {
     rejected_inputs_.inc();
     co_return failure_response(*f, req);
   }
-  auto call = [this, symbol = std::move(symbol), d = std::get<int>(depth)]() mutable {
-    return core_.order_book(std::move(symbol), d);
+  auto call = [this, symbol = std::move(symbol), d = std::get<int>(depth),
+               ctx = context(req)]() mutable {
+    return core_.order_book(std::move(symbol), d, ctx);
   };
   co_return co_await call_ledger(std::move(call), req, ledger_exceptions_);
 }

@@ -7,9 +7,9 @@
 
 #include "common/http/router.h"
 #include "common/metrics/metrics.h"
-#include "tradeledger/ledger.h"
-#include "tradeledger/service/request_parser.h"
-#include "tradeledger/service/service_auth.h"
+#include "tradeledger/api/ledger.h"
+#include "tradeledger/api/request_parser.h"
+#include "tradeledger/api/service_auth.h"
 
 namespace mc::tradeledger {
 
@@ -30,6 +30,7 @@ class internal_api {
   net::awaitable<http::response> get_order(http::request& req);
   net::awaitable<http::response> list_orders(http::request& req);
   net::awaitable<http::response> cancel_order(http::request& req);
+  net::awaitable<http::response> replace_order(http::request& req);
   net::awaitable<http::response> topup(http::request& req);
   net::awaitable<http::response> portfolio(http::request& req);
   net::awaitable<http::response> order_book(http::request& req);

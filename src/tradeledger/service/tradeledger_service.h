@@ -15,10 +15,10 @@
 #include "common/pg/pool.h"
 #include "common/redis/async_client.h"
 #include "tradeledger/core/ledger_core.h"
-#include "tradeledger/ledger.h"
+#include "tradeledger/api/ledger.h"
 #include "tradeledger/service/internal_api.h"
-#include "tradeledger/service/request_parser.h"
-#include "tradeledger/service/service_auth.h"
+#include "tradeledger/api/request_parser.h"
+#include "tradeledger/api/service_auth.h"
 #include "tradeledger/service/service_config.h"
 
 namespace mc::tradeledger {

@@ -41,7 +41,7 @@ TEST_F(CoreConcurrency, EightCallersTwoHundredOrdersEachNoDoubleSpend) {
         io,
         [&, c]() -> net::awaitable<void> {
           for (int i = 0; i < orders_each; ++i) {
-            auto placed = core_->place_order(requests[c][i]);
+            auto placed = core_->place_order(requests[c][i], {});
             const command_result r = co_await std::move(placed);
             if (r.status == 201) {
               ++created;
@@ -105,7 +105,7 @@ TEST_F(CoreConcurrency, DurableOrdersPerSecond) {
         [&, c]() -> net::awaitable<void> {
           for (int i = 0; i < orders_each; ++i) {
             const auto s = std::chrono::steady_clock::now();
-            auto placed = core_->place_order(requests[c][i]);
+            auto placed = core_->place_order(requests[c][i], {});
             const command_result r = co_await std::move(placed);
             const double ms =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s)

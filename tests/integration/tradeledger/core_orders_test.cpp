@@ -82,7 +82,8 @@ TEST_F(CoreOrders, AnotherUsersOrderIsNotFound) {
   EXPECT_EQ(get(b, id).status, 404);
   EXPECT_EQ(cancel(b, id).error, error_code::order_not_found);
   EXPECT_EQ(str(json_of(get(a, id)).at("status")), "NEW");
-  auto list = json_of(sync(core_->list_orders(list_orders_query{b, "all", "", 50, ""})));
+  auto list =
+      json_of(sync(core_->list_orders(list_orders_query{b, order_filter::all, "", 50, ""}, {})));
   EXPECT_TRUE(list.at("orders").as_array().empty());
 }
 
@@ -97,7 +98,8 @@ TEST_F(CoreOrders, InsufficientFundsHoldsNothing) {
   EXPECT_EQ(balance(a, "USD"), (std::pair<std::string, std::string>{"100.00", "0.00"}));
   // Selling coins one does not have is the same refusal.
   EXPECT_EQ(limit(a, "SELL", "50000.00", "0.01").error, error_code::insufficient_funds);
-  auto list = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 50, ""})));
+  auto list =
+      json_of(sync(core_->list_orders(list_orders_query{a, order_filter::all, "", 50, ""}, {})));
   EXPECT_TRUE(list.at("orders").as_array().empty());  // a refusal is not an order
 }
 
@@ -175,7 +177,7 @@ TEST_F(CoreOrders, MarketOrderWithHouseOffAndEmptyBookIsCanceled) {
   EXPECT_EQ(str(m.at("status")), "CANCELED");
   EXPECT_EQ(str(m.at("filled_qty")), "0.00000000");
   EXPECT_EQ(balance(a, "USD"), (std::pair<std::string, std::string>{"100000.00", "0.00"}));
-  auto book = json_of(sync(core_->order_book("BTC-USD", 10)));
+  auto book = json_of(sync(core_->order_book("BTC-USD", 10, {})));
   EXPECT_TRUE(book.at("bids").as_array().empty());
   EXPECT_TRUE(book.at("asks").as_array().empty());
 }
@@ -186,7 +188,7 @@ TEST_F(CoreOrders, HouseQuoteFillsRestingUserLimitAtItsOwnPrice) {
   topup(a, "100000.00");
   quote("50000.00", "50010.00", "1", "1");
   const std::string id = str(json_of(limit(a, "BUY", "49000.00", "0.01")).at("order_id"));
-  auto book = json_of(sync(core_->order_book("BTC-USD", 5)));
+  auto book = json_of(sync(core_->order_book("BTC-USD", 5, {})));
   ASSERT_EQ(book.at("bids").as_array().size(), 2u);
   // The market drops through the user's bid: the house sells to it at 49000.00.
   quote("48000.00", "48900.00", "1", "1");
@@ -239,9 +241,10 @@ TEST_F(CoreOrders, IdempotentReplayAndMismatch) {
   auto replayed = place(req2);
   EXPECT_EQ(replayed.status, 201);
   EXPECT_EQ(replayed.body, placed.body);
-  auto list = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 50, ""})));
+  auto list =
+      json_of(sync(core_->list_orders(list_orders_query{a, order_filter::all, "", 50, ""}, {})));
   EXPECT_EQ(list.at("orders").as_array().size(), 1u);
-  req2.request_hash = "different";
+  req2.qty += 1;  // the same key with another request
   EXPECT_EQ(place(req2).error, error_code::idem_mismatch);
 }
 
@@ -255,34 +258,40 @@ TEST_F(CoreOrders, ListOrdersFiltersAndPages) {
         str(json_of(limit(a, "BUY", std::to_string(10000 + i) + ".00", "0.01")).at("order_id")));
   }
   cancel(a, ids[0]);
-  auto page = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 2, ""})));
+  auto page =
+      json_of(sync(core_->list_orders(list_orders_query{a, order_filter::all, "", 2, ""}, {})));
   ASSERT_EQ(page.at("orders").as_array().size(), 2u);
   EXPECT_EQ(str(page.at("orders").as_array()[0].as_object().at("id")), ids[4]);
   const std::string cursor = str(page.at("next_cursor"));
-  page = json_of(sync(core_->list_orders(list_orders_query{a, "all", "", 2, cursor})));
+  page =
+      json_of(sync(core_->list_orders(list_orders_query{a, order_filter::all, "", 2, cursor}, {})));
   EXPECT_EQ(str(page.at("orders").as_array()[0].as_object().at("id")), ids[2]);
-  page = json_of(
-      sync(core_->list_orders(list_orders_query{a, "all", "", 2, str(page.at("next_cursor"))})));
+  page = json_of(sync(core_->list_orders(
+      list_orders_query{a, order_filter::all, "", 2, str(page.at("next_cursor"))}, {})));
   EXPECT_EQ(page.at("orders").as_array().size(), 1u);
   EXPECT_TRUE(page.at("next_cursor").is_null());
 
-  auto open = json_of(sync(core_->list_orders(list_orders_query{a, "open", "", 50, ""})));
+  auto open =
+      json_of(sync(core_->list_orders(list_orders_query{a, order_filter::open, "", 50, ""}, {})));
   EXPECT_EQ(open.at("orders").as_array().size(), 4u);
-  auto closed = json_of(sync(core_->list_orders(list_orders_query{a, "closed", "", 50, ""})));
+  auto closed =
+      json_of(sync(core_->list_orders(list_orders_query{a, order_filter::closed, "", 50, ""}, {})));
   ASSERT_EQ(closed.at("orders").as_array().size(), 1u);
   EXPECT_EQ(str(closed.at("orders").as_array()[0].as_object().at("status")), "CANCELED");
-  EXPECT_EQ(sync(core_->list_orders(list_orders_query{a, "all", "", 501, ""})).error,
+  EXPECT_EQ(
+      sync(core_->list_orders(list_orders_query{a, order_filter::all, "", 501, ""}, {})).error,
+      error_code::bad_request);
+  EXPECT_EQ(sync(core_->list_orders(list_orders_query{a, order_filter::all, "", 0, ""}, {})).error,
             error_code::bad_request);
-  EXPECT_EQ(sync(core_->list_orders(list_orders_query{a, "weird", "", 5, ""})).error,
-            error_code::bad_request);
-  auto eth = json_of(sync(core_->list_orders(list_orders_query{a, "all", "ETH-USD", 50, ""})));
+  auto eth = json_of(
+      sync(core_->list_orders(list_orders_query{a, order_filter::all, "ETH-USD", 50, ""}, {})));
   EXPECT_TRUE(eth.at("orders").as_array().empty());
 
-  auto book = json_of(sync(core_->order_book("BTC-USD", 2)));
+  auto book = json_of(sync(core_->order_book("BTC-USD", 2, {})));
   ASSERT_EQ(book.at("bids").as_array().size(), 2u);
   EXPECT_EQ(str(book.at("bids").as_array()[0].as_array()[0]), "10004.00");
   EXPECT_EQ(str(book.at("bids").as_array()[0].as_array()[1]), "0.01000000");
-  EXPECT_EQ(sync(core_->order_book("NOPE", 2)).error, error_code::invalid_symbol);
+  EXPECT_EQ(sync(core_->order_book("NOPE", 2, {})).error, error_code::invalid_symbol);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ boost::json::object wait_for_book(ledger_core& core) {
   while (std::chrono::steady_clock::now() < until) {
     redis.command({"PUBLISH", "quotes:BTC-USD", quote_json});
     std::this_thread::sleep_for(100ms);
-    book = json_of(sync(core.order_book("BTC-USD", 10)));
+    book = json_of(sync(core.order_book("BTC-USD", 10, {})));
     if (!book.at("asks").as_array().empty()) break;
   }
   return book;
@@ -61,7 +61,7 @@ TEST_F(CoreQuotes, HouseOffQuoteMovesOnlyTheReferencePrice) {
   mc::redis::client redis(mc::test::redis_url());
   redis.command({"PUBLISH", "quotes:BTC-USD", quote_json});
   std::this_thread::sleep_for(300ms);  // the subscriber thread hands the tick to the queue
-  const auto book = json_of(sync(core_->order_book("BTC-USD", 10)));
+  const auto book = json_of(sync(core_->order_book("BTC-USD", 10, {})));
   EXPECT_TRUE(book.at("asks").as_array().empty());
   EXPECT_TRUE(book.at("bids").as_array().empty());
   const auto a = new_user();

@@ -31,7 +31,8 @@ TEST_F(CoreRecovery, RestartRestoresBalancesOrdersAndPriority) {
   EXPECT_EQ(portfolio(a), before_a);
   EXPECT_EQ(portfolio(c), before_c);
   EXPECT_EQ(str(json_of(get(a, sa)).at("status")), "PARTIALLY_FILLED");
-  auto open = json_of(sync(core_->list_orders(list_orders_query{c, "open", "", 50, ""})));
+  auto open =
+      json_of(sync(core_->list_orders(list_orders_query{c, order_filter::open, "", 50, ""}, {})));
   ASSERT_EQ(open.at("orders").as_array().size(), 1u);
   EXPECT_EQ(str(open.at("orders").as_array()[0].as_object().at("id")), buy);
   // The idempotency record survived: same answer, no second credit.
@@ -66,7 +67,7 @@ TEST_F(CoreRecovery, RestartAfterAcknowledgedWorkLosesNothing) {
   start(false);
   EXPECT_EQ(portfolio(a), before);
   for (const auto& id : acked) EXPECT_EQ(get(a, id).status, 200);
-  auto book = json_of(sync(core_->order_book("BTC-USD", 100)));
+  auto book = json_of(sync(core_->order_book("BTC-USD", 100, {})));
   EXPECT_EQ(book.at("bids").as_array().size(), 15u);  // b filled the five best bids, 40015..40019
 }
 

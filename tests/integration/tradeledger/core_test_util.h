@@ -14,7 +14,8 @@
 
 #include "support/test_env.h"
 #include "tradeledger/core/audit.h"
-#include "tradeledger/core/ids.h"
+#include "tradeledger/api/ids.h"
+#include "tradeledger/api/request_builder.h"
 #include "tradeledger/core/ledger_core.h"
 
 namespace mc::tradeledger::test {
@@ -68,45 +69,31 @@ class core_fixture : public ::testing::Test {
 
   command_result topup(const std::string& user, const std::string& amount,
                        const std::string& currency = "USD", std::string key = "") {
-    topup_request r;
-    r.user_id = user;
-    r.idempotency_key = key.empty() ? uuids_.next() : key;
-    r.request_hash = currency + ":" + amount;
-    r.currency = currency;
-    r.amount = amount;
-    return sync(core_->topup(r));
+    auto r =
+        topup_from(default_markets(), user, key.empty() ? uuids_.next() : key, currency, amount);
+    return sync(core_->topup(r, {}));
   }
 
   place_order_request order(const std::string& user, const std::string& side,
                             const std::string& type, const std::string& price,
                             const std::string& qty, const std::string& tif = "",
                             const std::string& symbol = "BTC-USD") {
-    place_order_request r;
-    r.user_id = user;
-    r.idempotency_key = uuids_.next();
-    r.symbol = symbol;
-    r.side = side;
-    r.type = type;
-    r.price = price;
-    r.qty = qty;
-    r.time_in_force = tif;
-    r.request_hash = symbol + side + type + price + qty + tif;
-    return r;
+    return order_from(default_markets(), user, uuids_.next(), symbol, side, type, price, qty, tif);
   }
 
-  command_result place(const place_order_request& r) { return sync(core_->place_order(r)); }
+  command_result place(const place_order_request& r) { return sync(core_->place_order(r, {})); }
   command_result limit(const std::string& user, const std::string& side, const std::string& price,
                        const std::string& qty, const std::string& tif = "") {
     return place(order(user, side, "LIMIT", price, qty, tif));
   }
   command_result cancel(const std::string& user, const std::string& id) {
-    return sync(core_->cancel_order(cancel_order_request{user, id}));
+    return sync(core_->cancel_order(cancel_order_request{user, id}, {}));
   }
   command_result get(const std::string& user, const std::string& id) {
-    return sync(core_->get_order(user, id));
+    return sync(core_->get_order(user, id, {}));
   }
   boost::json::object portfolio(const std::string& user) {
-    auto r = sync(core_->portfolio(user));
+    auto r = sync(core_->portfolio(user, {}));
     EXPECT_EQ(r.error, error_code::none) << r.body;
     return json_of(r);
   }

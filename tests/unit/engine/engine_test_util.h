@@ -29,9 +29,18 @@ inline constexpr qty_t mbtc(std::int64_t milli) {
   return milli * 100'000;
 }
 
+// The default markets with coarse quantity steps (0.00001 BTC, 0.0001 ETH), so the engine's
+// lot rules are exercised; the default markets themselves step by one minor unit.
+inline engine_config lot_config() {
+  engine_config c = default_config();
+  c.markets[0].lot = c.markets[0].min_qty = 1'000;
+  c.markets[1].lot = c.markets[1].min_qty = 10'000;
+  return c;
+}
+
 class engine_test : public ::testing::Test {
  protected:
-  explicit engine_test(engine_config config = default_config()) : eng(std::move(config)) {}
+  explicit engine_test(engine_config config = lot_config()) : eng(std::move(config)) {}
 
   const std::vector<event>& run(const command& c) {
     ev.clear();

@@ -2,7 +2,7 @@
 // array literals and quote decoding.
 #include <gtest/gtest.h>
 
-#include "tradeledger/core/ids.h"
+#include "tradeledger/api/ids.h"
 #include "tradeledger/core/json_out.h"
 #include "tradeledger/core/pg_array.h"
 #include "tradeledger/core/quote_message.h"

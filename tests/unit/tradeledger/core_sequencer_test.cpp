@@ -5,6 +5,7 @@
 #include <map>
 
 #include "engine/market_spec.h"
+#include "tradeledger/api/request_builder.h"
 #include "tradeledger/core/sequencer.h"
 
 namespace mc::tradeledger {
@@ -15,22 +16,13 @@ const std::string bob = "bbbbbbbb-0000-4000-8000-000000000002";
 
 topup_request topup(const std::string& user, const std::string& amount, const std::string& cur,
                     const std::string& key) {
-  return topup_request{user, key, "h-" + key, cur, amount};
+  return topup_from(default_markets(), user, key, cur, amount);
 }
 
 place_order_request limit(const std::string& user, const std::string& side,
                           const std::string& price, const std::string& qty,
                           const std::string& key) {
-  place_order_request r;
-  r.user_id = user;
-  r.idempotency_key = key;
-  r.request_hash = "h-" + key;
-  r.symbol = "BTC-USD";
-  r.side = side;
-  r.type = "LIMIT";
-  r.price = price;
-  r.qty = qty;
-  return r;
+  return order_from(default_markets(), user, key, "BTC-USD", side, "LIMIT", price, qty);
 }
 
 TEST(CoreSequencer, TradeBatchBalancesAndDeduplicates) {
@@ -81,7 +73,6 @@ TEST(CoreSequencer, ReplayReturnsTheStoredAnswerWithoutApplying) {
   const auto first = seq.topup(topup(alice, "10.00", "USD", "k"));
   const auto again = seq.topup(topup(alice, "10.00", "USD", "k"));
   auto other = topup(alice, "11.00", "USD", "k");
-  other.request_hash = "different";
   const auto mismatch = seq.topup(other);
   seq.end_batch();
   EXPECT_EQ(first.body, again.body);
@@ -97,7 +88,7 @@ TEST(CoreSequencer, QuoteTicksAreRoundedSafelyAndSizedToTheLot) {
   ASSERT_TRUE(t);
   EXPECT_EQ(t->bid_price, 5'000'012);      // rounded down
   EXPECT_EQ(t->ask_price, 5'000'014);      // rounded up
-  EXPECT_EQ(t->bid_qty, 12'345'000);       // floored to the 0.00001 lot
+  EXPECT_EQ(t->bid_qty, 12'345'678);       // floored to the lot of one satoshi
   EXPECT_EQ(t->ask_qty, 100'000'000'000);  // clamped to max_qty
   auto stale = seq.make_tick("BTC-USD", "1.00", "2.00", "1", "1", true);
   ASSERT_TRUE(stale);

@@ -4,7 +4,8 @@
 #include <string>
 #include <variant>
 
-#include "tradeledger/service/request_parser.h"
+#include "tradeledger/api/canonical.h"
+#include "tradeledger/api/request_parser.h"
 
 namespace mc::tradeledger {
 namespace {
@@ -36,12 +37,14 @@ TEST(ServiceParser, AcceptsAValidLimitOrderAndNormalises) {
   ASSERT_TRUE(std::holds_alternative<place_order_request>(p)) << fails(p).message;
   const auto& r = std::get<place_order_request>(p);
   EXPECT_EQ(r.user_id, "3f2504e0-4f89-11d3-9a0c-0305e82c3301");
-  EXPECT_EQ(r.time_in_force, "GTC");
-  EXPECT_EQ(r.price, "50000");
-  EXPECT_EQ(r.qty, "0.01");
+  EXPECT_EQ(r.tif, time_in_force::gtc);
+  EXPECT_EQ(r.side, order_side::buy);
+  EXPECT_EQ(r.type, order_type::limit);
+  EXPECT_EQ(r.price, 5'000'000);  // cents
+  EXPECT_EQ(r.qty, 1'000'000);    // satoshi
   EXPECT_EQ(r.client_order_id, "abc");
   EXPECT_EQ(r.idempotency_key, "key-1");
-  EXPECT_EQ(r.request_hash.size(), 64u);
+  EXPECT_EQ(request_hash(r).size(), 64u);
 }
 
 TEST(ServiceParser, HashIgnoresSpellingButNotMeaning) {
@@ -51,24 +54,24 @@ TEST(ServiceParser, HashIgnoresSpellingButNotMeaning) {
       "\"side\":\"BUY\", \"symbol\":\"BTC-USD\", \"user_id\":\"" + user +
       "\", \"time_in_force\":\"GTC\", \"post_only\": false }";
   auto b = std::get<place_order_request>(parse_place_order(respelled, "k", markets()));
-  EXPECT_EQ(a.request_hash, b.request_hash);
+  EXPECT_EQ(request_hash(a), request_hash(b));
   auto c = std::get<place_order_request>(
       parse_place_order(order_json("", "\"50000.01\""), "k", markets()));
-  EXPECT_NE(a.request_hash, c.request_hash);
+  EXPECT_NE(request_hash(a), request_hash(c));
   auto d = std::get<place_order_request>(
       parse_place_order(order_json(",\"time_in_force\":\"IOC\""), "k", markets()));
-  EXPECT_NE(a.request_hash, d.request_hash);
+  EXPECT_NE(request_hash(a), request_hash(d));
 }
 
 TEST(ServiceParser, MarketOrdersDefaultToIocAndRefusePrice) {
   auto m = parse_place_order(order_json("", "", "\"0.5\"", "MARKET"), "k", markets());
   ASSERT_TRUE(std::holds_alternative<place_order_request>(m));
-  EXPECT_EQ(std::get<place_order_request>(m).time_in_force, "IOC");
-  EXPECT_EQ(std::get<place_order_request>(m).price, "");
+  EXPECT_EQ(std::get<place_order_request>(m).tif, time_in_force::ioc);
+  EXPECT_EQ(std::get<place_order_request>(m).price, 0);
   auto gtc = parse_place_order(order_json(",\"time_in_force\":\"GTC\"", "", "\"0.5\"", "MARKET"),
                                "k", markets());
   ASSERT_TRUE(std::holds_alternative<place_order_request>(gtc));
-  EXPECT_EQ(std::get<place_order_request>(gtc).time_in_force, "IOC");
+  EXPECT_EQ(std::get<place_order_request>(gtc).tif, time_in_force::ioc);
   EXPECT_EQ(
       fails(parse_place_order(order_json("", "\"1\"", "\"0.5\"", "MARKET"), "k", markets())).code,
       "BAD_REQUEST");
@@ -88,8 +91,8 @@ TEST(ServiceParser, ErrorCodes) {
       {order_json("", "\"50000.001\""), "BAD_REQUEST"},
       {order_json("", "\"+5\""), "BAD_REQUEST"},
       {order_json("", "\"50000\"", "\"0.000000001\""), "BAD_REQUEST"},
-      {order_json("", "\"50000\"", "\"0.000001\""), "BAD_REQUEST"},  // below the lot
-      {order_json("", "\"50000\"", "\"100000\""), "BAD_REQUEST"},    // above max qty
+      {order_json("", "\"50\"", "\"0.000001\""), "BAD_REQUEST"},   // below the minimum value
+      {order_json("", "\"50000\"", "\"100000\""), "BAD_REQUEST"},  // above max qty
       {order_json("", "\"50000\"", "null"), "BAD_REQUEST"},
       {order_json("", "\"50000\"", "\"0.01\"", "STOP"), "INVALID_ORDER_TYPE"},
       {order_json(",\"time_in_force\":\"DAY\""), "INVALID_ORDER_TYPE"},
@@ -120,11 +123,11 @@ TEST(ServiceParser, Topups) {
                         markets());
   ASSERT_TRUE(std::holds_alternative<topup_request>(ok));
   EXPECT_EQ(std::get<topup_request>(ok).currency, "USD");
-  EXPECT_EQ(std::get<topup_request>(ok).amount, "10.50");
+  EXPECT_EQ(std::get<topup_request>(ok).amount, 1050);
   auto same = parse_topup(
       std::string("{\"amount\":\"10.50\",\"currency\":\"USD\",\"user_id\":\"") + user + "\"}", "k",
       markets());
-  EXPECT_EQ(std::get<topup_request>(ok).request_hash, std::get<topup_request>(same).request_hash);
+  EXPECT_EQ(request_hash(std::get<topup_request>(ok)), request_hash(std::get<topup_request>(same)));
   for (std::string bad : {"\"-1\"", "\"0\"", "\"1000000001\"", "10", "\"1.001\"", "\"abc\""}) {
     auto p = parse_topup(std::string("{\"user_id\":\"") + user + "\",\"amount\":" + bad + "}", "k",
                          markets());
@@ -161,6 +164,43 @@ TEST(ServiceParser, QueriesAndKeys) {
   EXPECT_FALSE(valid_idempotency_key(std::string(256, 'a')));
   EXPECT_FALSE(valid_idempotency_key("tab\there"));
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace mc::tradeledger
+
+namespace mc::tradeledger {
+namespace {
+
+// The first release's clients send 8-decimal quantities and no time in force.
+TEST(ServiceParser, AcceptsEightDecimalQuantitiesWithoutTimeInForce) {
+  auto p = parse_place_order(order_json("", "\"65000.12\"", "\"0.05234567\""), "k", markets());
+  ASSERT_TRUE(std::holds_alternative<place_order_request>(p)) << fails(p).message;
+  EXPECT_EQ(std::get<place_order_request>(p).qty, 5'234'567);
+  EXPECT_EQ(std::get<place_order_request>(p).tif, time_in_force::gtc);
+}
+
+// The gateway names the caller; a body that also names one is refused, not trusted.
+TEST(ServiceParser, GatewayCallerMayNotBeOverriddenByTheBody) {
+  const std::string body =
+      R"({"symbol":"BTC-USD","side":"BUY","type":"LIMIT","price":"50000","qty":"0.01"})";
+  auto p = parse_place_order(body, "k", markets(), std::string("u-1"));
+  ASSERT_TRUE(std::holds_alternative<place_order_request>(p));
+  EXPECT_EQ(std::get<place_order_request>(p).user_id, "u-1");
+  EXPECT_EQ(fails(parse_place_order(order_json(), "k", markets(), std::string("u-1"))).code,
+            "BAD_REQUEST");
+}
+
+TEST(ServiceParser, ReplaceNeedsAPositivePriceOrQty) {
+  auto ok = parse_replace(R"({"price":"51000.5"})", "o", markets(), std::string("u"));
+  ASSERT_TRUE(std::holds_alternative<replace_order_request>(ok));
+  EXPECT_EQ(*std::get<replace_order_request>(ok).price, "51000.5");
+  EXPECT_FALSE(std::get<replace_order_request>(ok).qty);
+  for (const char* bad : {"{}", R"({"price":"-1"})", R"({"qty":"0"})", R"({"qty":1})", "[]"}) {
+    auto p = parse_replace(bad, "o", markets(), std::string("u"));
+    ASSERT_TRUE(std::holds_alternative<parse_failure>(p)) << bad;
+    EXPECT_EQ(std::get<parse_failure>(p).code, "BAD_REQUEST") << bad;
+  }
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "common/jwt/jwt.h"
-#include "tradeledger/service/service_auth.h"
+#include "tradeledger/api/service_auth.h"
 
 namespace mc::tradeledger {
 namespace {

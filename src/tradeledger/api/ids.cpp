@@ -1,5 +1,5 @@
 // UUID helpers for the ledger core.
-#include "tradeledger/core/ids.h"
+#include "tradeledger/api/ids.h"
 
 #include <array>
 #include <chrono>

@@ -1,5 +1,5 @@
 // Service-token verification with a bounded cache of verified tokens, and the minter.
-#include "tradeledger/service/service_auth.h"
+#include "tradeledger/api/service_auth.h"
 
 #include <utility>
 

@@ -1,13 +1,13 @@
-// Request validation for the internal API. Amounts are parsed exactly (no floating point) at
-// the asset's scale; the canonical form hashed for idempotency is built from parsed values,
-// so whitespace, field order and "0.010" vs "0.01" do not change the hash.
-#include "tradeledger/service/request_parser.h"
+// The one request validator (gateway and internal API). Amounts are parsed exactly (no floating
+// point) at the asset's scale; the canonical form hashed for idempotency is built from parsed
+// values, so whitespace, field order and "0.010" vs "0.01" do not change the hash.
+#include "tradeledger/api/request_parser.h"
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <initializer_list>
@@ -38,7 +38,7 @@ class object_reader {
  public:
   object_reader(const json::object& o) : object_(o) {}
 
-  std::optional<parse_failure> only(std::initializer_list<std::string_view> allowed) const {
+  std::optional<parse_failure> only(const std::vector<std::string_view>& allowed) const {
     for (const auto& kv : object_) {
       bool known = false;
       for (auto name : allowed) known = known || kv.key() == name;
@@ -84,8 +84,7 @@ std::variant<json::value, parse_failure> parse_object(std::string_view body,
 // Parses `body` as one JSON object holding only `allowed` fields and hands it to `read`; the
 // parse's memory lives on this frame, for as long as `read` runs.
 template <class R, class F>
-parsed<R> read_object(std::string_view body, std::initializer_list<std::string_view> allowed,
-                      F read) {
+parsed<R> read_object(std::string_view body, const std::vector<std::string_view>& allowed, F read) {
   std::array<unsigned char, json_parse_buffer_bytes> buffer;
   json::monotonic_resource mr(buffer.data(), buffer.size());
   auto doc = parse_object(body, mr);
@@ -138,6 +137,12 @@ const engine::market_spec* market_catalog::find_market(std::string_view symbol) 
   return nullptr;
 }
 
+int market_catalog::finest_scale() const {
+  int scale = 0;
+  for (const auto& a : config_.assets) scale = std::max(scale, a.scale);
+  return scale;
+}
+
 const engine::asset_spec* market_catalog::find_asset(std::string_view code) const {
   for (const auto& a : config_.assets) {
     if (a.code == code) return &a;
@@ -149,28 +154,44 @@ bool valid_idempotency_key(std::string_view key) {
   return !key.empty() && key.size() <= idempotency_key_bytes_max && printable_ascii(key);
 }
 
-std::string sha256_hex(std::string_view text) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), digest.data(), &len, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0xf]);
-  }
-  return out;
+namespace {
+
+// The caller's user id: from the gateway (`user`), or the body's "user_id" (internal API).
+std::variant<std::string, parse_failure> user_of(const object_reader& in, const caller& user) {
+  if (user) return *user;
+  MC_TRY_STRING(id, in, "user_id", true);
+  auto uuid = normalize_uuid(*id);
+  if (!uuid) return bad("user_id must be a UUID");
+  return std::move(*uuid);
 }
 
+// The body's allowed fields, plus "user_id" when the caller comes from the body.
+std::vector<std::string_view> fields(std::initializer_list<std::string_view> names,
+                                     const caller& user) {
+  std::vector<std::string_view> all(names);
+  if (!user) all.push_back("user_id");
+  return all;
+}
+
+#define MC_TRY_USER(var, reader, user)                                     \
+  std::string var;                                                         \
+  {                                                                        \
+    auto u_ = user_of(reader, user);                                       \
+    if (auto* f_ = std::get_if<parse_failure>(&u_)) return std::move(*f_); \
+    var = std::move(std::get<std::string>(u_));                            \
+  }
+
+}  // namespace
+
 parsed<place_order_request> parse_place_order(std::string_view body, std::string idempotency_key,
-                                              const market_catalog& markets) {
+                                              const market_catalog& markets, caller user) {
   return read_object<place_order_request>(
       body,
-      {"user_id", "symbol", "side", "type", "price", "qty", "time_in_force", "post_only",
-       "client_order_id"},
+      fields({"symbol", "side", "type", "price", "qty", "time_in_force", "post_only",
+              "client_order_id"},
+             user),
       [&](const object_reader& in) -> parsed<place_order_request> {
-        MC_TRY_STRING(user_id, in, "user_id", true);
+        MC_TRY_USER(user_id, in, user);
         MC_TRY_STRING(symbol, in, "symbol", true);
         MC_TRY_STRING(side, in, "side", true);
         MC_TRY_STRING(type, in, "type", true);
@@ -180,32 +201,41 @@ parsed<place_order_request> parse_place_order(std::string_view body, std::string
         MC_TRY_STRING(client_order_id, in, "client_order_id", false);
 
         place_order_request req;
-        auto user = normalize_uuid(*user_id);
-        if (!user) return bad("user_id must be a UUID");
-        req.user_id = std::move(*user);
+        req.user_id = std::move(user_id);
         const engine::market_spec* market = markets.find_market(*symbol);
         if (!market) return bad_symbol(*symbol);
         req.symbol = std::string(*symbol);
-        if (*side != "BUY" && *side != "SELL") return bad("side must be BUY or SELL");
-        req.side = std::string(*side);
-        if (*type != "LIMIT" && *type != "MARKET") return bad_type("type must be MARKET or LIMIT");
-        req.type = std::string(*type);
-        const bool is_market = req.type == "MARKET";
-
-        if (tif) {
-          if (*tif != "GTC" && *tif != "IOC" && *tif != "FOK") {
-            return bad_type("time_in_force must be GTC, IOC or FOK");
-          }
-          // A MARKET order never rests: GTC on it means "fill what you can now", i.e. IOC.
-          req.time_in_force = is_market && *tif == "GTC" ? "IOC" : std::string(*tif);
+        if (*side == "BUY") {
+          req.side = order_side::buy;
+        } else if (*side == "SELL") {
+          req.side = order_side::sell;
         } else {
-          req.time_in_force = is_market ? "IOC" : "GTC";
+          return bad("side must be BUY or SELL");
+        }
+        if (*type == "LIMIT") {
+          req.type = order_type::limit;
+        } else if (*type == "MARKET") {
+          req.type = order_type::market;
+        } else {
+          return bad_type("type must be MARKET or LIMIT");
+        }
+        const bool is_market = req.type == order_type::market;
+
+        if (!tif || *tif == "GTC") {
+          // A MARKET order never rests: GTC on it means "fill what you can now", i.e. IOC.
+          req.tif = is_market ? time_in_force::ioc : time_in_force::gtc;
+        } else if (*tif == "IOC") {
+          req.tif = time_in_force::ioc;
+        } else if (*tif == "FOK") {
+          req.tif = time_in_force::fok;
+        } else {
+          return bad_type("time_in_force must be GTC, IOC or FOK");
         }
         if (const json::value* po = in.find("post_only")) {
           if (!po->is_bool()) return bad("post_only must be a boolean");
           req.post_only = po->get_bool();
         }
-        if (req.post_only && (is_market || req.time_in_force != "GTC")) {
+        if (req.post_only && (is_market || req.tif != time_in_force::gtc)) {
           return bad_type("post_only needs a GTC LIMIT order");
         }
 
@@ -213,12 +243,11 @@ parsed<place_order_request> parse_place_order(std::string_view body, std::string
         const int quote_scale = markets.asset(market->quote).scale;
         auto q = positive_decimal("qty", *qty, base_scale, market->max_qty, market->lot);
         if (auto* f = std::get_if<parse_failure>(&q)) return std::move(*f);
-        if (std::get<int64_t>(q) < market->min_qty) {
+        req.qty = std::get<int64_t>(q);
+        if (req.qty < market->min_qty) {
           return bad("qty is below the minimum " +
                      money::format_decimal_trimmed(market->min_qty, base_scale));
         }
-        req.qty = money::format_decimal_trimmed(std::get<int64_t>(q), base_scale);
-        int64_t price_minor = 0;
         if (is_market) {
           if (price) return bad("price is not allowed for a MARKET order");
         } else {
@@ -226,8 +255,15 @@ parsed<place_order_request> parse_place_order(std::string_view body, std::string
           auto p =
               positive_decimal("price", *price, quote_scale, market->max_price, market->price_tick);
           if (auto* f = std::get_if<parse_failure>(&p)) return std::move(*f);
-          price_minor = std::get<int64_t>(p);
-          req.price = money::format_decimal_trimmed(price_minor, quote_scale);
+          req.price = std::get<int64_t>(p);
+          // The minimum order value, checked where the price is known (a MARKET order's is
+          // checked by the engine against the reference price).
+          const auto base_unit = engine::pow10(base_scale);
+          const auto notional = static_cast<engine::int128_t>(req.price) * req.qty / base_unit;
+          if (notional < market->min_notional) {
+            return bad("order value is below the minimum " +
+                       money::format_decimal(market->min_notional, quote_scale));
+          }
         }
         if (client_order_id) {
           if (client_order_id->size() > client_order_id_bytes_max ||
@@ -237,39 +273,57 @@ parsed<place_order_request> parse_place_order(std::string_view body, std::string
           req.client_order_id = std::string(*client_order_id);
         }
         req.idempotency_key = std::move(idempotency_key);
-        // user_id is not part of the hash: idempotency keys are already scoped per user.
-        std::string canonical = "order/v1\n" + req.symbol + "\n" + req.side + "\n" + req.type +
-                                "\n" + req.time_in_force + "\n" + (req.post_only ? "1" : "0") +
-                                "\n" + std::to_string(price_minor) + "\n" +
-                                std::to_string(std::get<int64_t>(q)) + "\n" + req.client_order_id;
-        req.request_hash = sha256_hex(canonical);
         return req;
       });
 }
 
 parsed<topup_request> parse_topup(std::string_view body, std::string idempotency_key,
-                                  const market_catalog& markets) {
+                                  const market_catalog& markets, caller user) {
   return read_object<topup_request>(
-      body, {"user_id", "amount", "currency"},
+      body, fields({"amount", "currency"}, user),
       [&](const object_reader& in) -> parsed<topup_request> {
-        MC_TRY_STRING(user_id, in, "user_id", true);
+        MC_TRY_USER(user_id, in, user);
         MC_TRY_STRING(amount, in, "amount", true);
         MC_TRY_STRING(currency, in, "currency", false);
 
         topup_request req;
-        auto user = normalize_uuid(*user_id);
-        if (!user) return bad("user_id must be a UUID");
-        req.user_id = std::move(*user);
+        req.user_id = std::move(user_id);
         req.currency = currency ? std::string(*currency) : "USD";
         const engine::asset_spec* asset = markets.find_asset(req.currency);
         if (!asset) return bad("unknown currency: " + req.currency.substr(0, 16));
         const int64_t max_minor = topup_whole_units_max * engine::pow10(asset->scale);
         auto a = positive_decimal("amount", *amount, asset->scale, max_minor, 1);
         if (auto* f = std::get_if<parse_failure>(&a)) return std::move(*f);
-        req.amount = money::format_decimal(std::get<int64_t>(a), asset->scale);
+        req.amount = std::get<int64_t>(a);
         req.idempotency_key = std::move(idempotency_key);
-        req.request_hash =
-            sha256_hex("topup/v1\n" + req.currency + "\n" + std::to_string(std::get<int64_t>(a)));
+        return req;
+      });
+}
+
+parsed<replace_order_request> parse_replace(std::string_view body, std::string order_id,
+                                            const market_catalog& markets, caller user) {
+  return read_object<replace_order_request>(
+      body, fields({"price", "qty"}, user),
+      [&](const object_reader& in) -> parsed<replace_order_request> {
+        MC_TRY_USER(user_id, in, user);
+        MC_TRY_STRING(price, in, "price", false);
+        MC_TRY_STRING(qty, in, "qty", false);
+        if (!price && !qty) return bad("price or qty is required");
+        replace_order_request req;
+        req.user_id = std::move(user_id);
+        req.order_id = std::move(order_id);
+        // Syntax only, at the finest scale any asset has; the ledger applies the market's.
+        const int finest_scale = markets.finest_scale();
+        if (price) {
+          auto p = positive_decimal("price", *price, finest_scale, INT64_MAX, 1);
+          if (auto* f = std::get_if<parse_failure>(&p)) return std::move(*f);
+          req.price = std::string(*price);
+        }
+        if (qty) {
+          auto q = positive_decimal("qty", *qty, finest_scale, INT64_MAX, 1);
+          if (auto* f = std::get_if<parse_failure>(&q)) return std::move(*f);
+          req.qty = std::string(*qty);
+        }
         return req;
       });
 }
@@ -281,11 +335,14 @@ parsed<list_orders_query> parse_list_query(std::string_view user_id, std::string
   auto user = normalize_uuid(user_id);
   if (!user) return bad("user_id must be a UUID");
   q.user_id = std::move(*user);
-  if (!status.empty()) {
-    if (status != "open" && status != "closed" && status != "all") {
-      return bad("status must be open, closed or all");
-    }
-    q.status = std::string(status);
+  if (status == "open") {
+    q.status = order_filter::open;
+  } else if (status == "closed") {
+    q.status = order_filter::closed;
+  } else if (status.empty() || status == "all") {
+    q.status = order_filter::all;
+  } else {
+    return bad("status must be open, closed or all");
   }
   if (!symbol.empty()) {
     if (!markets.find_market(symbol)) return bad_symbol(symbol);

@@ -1,6 +1,7 @@
-// Strict parsing of the internal API's JSON bodies and query values into ledger requests.
-// Anything malformed is refused here with the API.md error code, so bad input never reaches
-// the ledger. Each accepted request also gets the SHA-256 of its canonical form (idempotency).
+// The one validator of ledger requests: strict parsing of JSON bodies and query values into
+// typed requests, used by the gateway (public API) and TradeLedger's internal API alike, so
+// both refuse the same input with the same API.md error code and bad input never reaches the
+// ledger.
 #pragma once
 
 #include <cstddef>
@@ -8,12 +9,13 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <optional>
 #include <vector>
 
 #include "engine/market_spec.h"
-#include "tradeledger/core/core_config.h"
-#include "tradeledger/core/ids.h"
-#include "tradeledger/ledger.h"
+#include "tradeledger/api/limits.h"
+#include "tradeledger/api/ids.h"
+#include "tradeledger/api/ledger.h"
 
 namespace mc::tradeledger {
 
@@ -42,6 +44,8 @@ class market_catalog {
   const engine::market_spec* find_market(std::string_view symbol) const;
   const engine::asset_spec* find_asset(std::string_view code) const;
   const engine::asset_spec& asset(engine::asset_id id) const { return config_.assets[id]; }
+  int finest_scale() const;  // the largest scale of any asset
+  const engine::engine_config& config() const { return config_; }
 
  private:
   engine::engine_config config_;
@@ -50,17 +54,24 @@ class market_catalog {
 // Idempotency-Key: 1..255 printable ASCII characters.
 bool valid_idempotency_key(std::string_view key);
 
-// Hex SHA-256 of `text`.
-std::string sha256_hex(std::string_view text);
+// The caller of a request: the gateway knows it from the access token (`user` set, and the
+// body must not name one); TradeLedger's internal API reads "user_id" from the body.
+using caller = std::optional<std::string>;
 
-// POST /orders body → request with canonical price/qty strings and request_hash set.
-// `idempotency_key` is copied in; the caller has checked it.
+// Order body {"symbol","side","type","price"?,"qty","time_in_force"?,"post_only"?,
+// "client_order_id"?} → request in minor units. `idempotency_key` is copied in; the caller
+// has checked it.
 parsed<place_order_request> parse_place_order(std::string_view body, std::string idempotency_key,
-                                              const market_catalog& markets);
+                                              const market_catalog& markets, caller user = {});
 
-// POST /topups body → request (currency defaults to USD).
+// Top-up body {"amount","currency"?} (currency defaults to USD).
 parsed<topup_request> parse_topup(std::string_view body, std::string idempotency_key,
-                                  const market_catalog& markets);
+                                  const market_catalog& markets, caller user = {});
+
+// Replace body {"price"?,"qty"?}: at least one, each a positive decimal. Their scale is the
+// order's market's, which only the ledger knows, so they stay canonical decimal strings here.
+parsed<replace_order_request> parse_replace(std::string_view body, std::string order_id,
+                                            const market_catalog& markets, caller user = {});
 
 // GET /orders query values.
 parsed<list_orders_query> parse_list_query(std::string_view user_id, std::string_view status,
