@@ -34,6 +34,8 @@ for p in "${ports[@]}"; do
   check "metrics :$p" eventually_status "$p" /metrics 200
 done
 check "gateway /health shape" bash -c "curl -s http://127.0.0.1:$GATEWAY_PORT/health | grep -q '\"status\":\"healthy\"'"
+# The public API contract (tests/e2e/contract): the same tests against both shapes.
+check "API contract ($MODE)" "$BUILD/tests/e2e/e2e_api_contract" --gtest_brief=1
 
 "$SRC/scripts/infra.sh" stop-pg --dir "$RUN/infra" >/dev/null
 for p in "${db_ports[@]}"; do check "readyz :$p fails without PostgreSQL" eventually_status "$p" /readyz 503; done

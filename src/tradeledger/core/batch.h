@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/types.h"
 #include "tradeledger/api/ledger.h"
 
 namespace mc::tradeledger {
@@ -53,6 +54,10 @@ struct order_row {
   std::int64_t qty = 0;
   std::int64_t filled_qty = 0;
   std::int64_t filled_notional = 0;
+  // Sum of price x qty over the fills (quote minor units x base minor units): the exact
+  // volume-weighted average price is filled_value / filled_qty, unlike filled_notional, which
+  // is rounded to the cent per fill. Kept in memory; recovery rebuilds it from the fills.
+  engine::int128_t filled_value = 0;
   std::int64_t fee_units = 0;
   std::int64_t held = 0;
   const char* status = "NEW";

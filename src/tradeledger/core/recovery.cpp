@@ -1,6 +1,8 @@
 // Recovery reads everything in one REPEATABLE READ snapshot so the pieces agree with each other.
 #include "tradeledger/core/recovery.h"
 
+#include <unordered_map>
+
 #include <stdexcept>
 
 #include <pqxx/pqxx>
@@ -55,11 +57,26 @@ recovery_summary recover(const std::string& postgres_url, sequencer& seq) {
     ++summary.accounts;
   }
 
+  // The exact fill value of partly filled orders, for their average fill price.
+  std::unordered_map<std::int64_t, engine::int128_t> filled_values;
+  for (const auto& r :
+       tx.exec("SELECT f.order_id, sum(f.price::numeric * f.qty)::text FROM tradeledger.fills f "
+               "JOIN tradeledger.orders o ON o.id = f.order_id "
+               "WHERE o.status = 'PARTIALLY_FILLED' GROUP BY f.order_id")) {
+    engine::int128_t v = 0;
+    for (char c : r[1].as<std::string>()) {
+      if (c < '0' || c > '9') refuse("fill value is not a whole number");
+      v = v * 10 + (c - '0');
+    }
+    filled_values[r[0].as<std::int64_t>()] = v;
+  }
+
   // Oldest first: within a price level that is the original time priority.
   for (const auto& r : tx.exec(std::string("SELECT ") + order_columns +
                                " FROM tradeledger.orders o "
                                "WHERE o.status IN ('NEW', 'PARTIALLY_FILLED') ORDER BY o.id")) {
     order_row o = decode_order(r);
+    if (auto fv = filled_values.find(o.id); fv != filled_values.end()) o.filled_value = fv->second;
     const auto sym = markets.find_id(o.symbol);
     if (!sym || !o.price) refuse("open order " + o.public_id + " is not a restorable limit order");
     engine::order_snapshot s;

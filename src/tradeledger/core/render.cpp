@@ -20,11 +20,9 @@ command_result make_error(error_code e, std::string message) {
   return r;
 }
 
-std::int64_t average_fill_price(std::int64_t filled_notional, std::int64_t filled_qty,
-                                std::int64_t base_unit) {
-  if (filled_qty <= 0) return 0;
-  return static_cast<std::int64_t>(static_cast<engine::int128_t>(filled_notional) * base_unit /
-                                   filled_qty);
+std::int64_t average_fill_price(engine::int128_t filled_value, std::int64_t filled_qty) {
+  if (filled_qty <= 0 || filled_value <= 0) return 0;
+  return static_cast<std::int64_t>((filled_value * 2 + filled_qty) / (2 * filled_qty));
 }
 
 std::string render_place_answer(const order_row& o, const symbol_info& s) {
@@ -36,8 +34,7 @@ std::string render_place_answer(const order_row& o, const symbol_info& s) {
   j.field("filled_qty", money::format_decimal(o.filled_qty, s.base_scale));
   if (o.filled_qty > 0) {
     j.field("avg_fill_price",
-            money::format_decimal(average_fill_price(o.filled_notional, o.filled_qty, s.base_unit),
-                                  s.quote_scale));
+            money::format_decimal(average_fill_price(o.filled_value, o.filled_qty), s.quote_scale));
   }
   j.field("symbol", o.symbol).field("side", o.side).field("type", o.type);
   j.key("price");
@@ -74,8 +71,13 @@ void render_order(json_out& j, const order_row& o, std::string_view user_uuid,
   j.key("post_only").boolean(o.post_only);
   j.key("avg_fill_price");
   if (o.filled_qty > 0) {
-    j.str(money::format_decimal(average_fill_price(o.filled_notional, o.filled_qty, s.base_unit),
-                                s.quote_scale));
+    engine::int128_t value = 0;
+    std::int64_t qty = 0;
+    for (const fill_row& f : fills) {
+      value += static_cast<engine::int128_t>(f.price) * f.qty;
+      qty += f.qty;
+    }
+    j.str(money::format_decimal(average_fill_price(value, qty), s.quote_scale));
   } else {
     j.null();
   }

@@ -19,9 +19,9 @@ namespace mc::tradeledger {
 // {"error":{"code":..,"message":..}} with the matching status.
 command_result make_error(error_code e, std::string message);
 
-// Floor of filled_notional per whole base unit; only meaningful when filled_qty > 0.
-std::int64_t average_fill_price(std::int64_t filled_notional, std::int64_t filled_qty,
-                                std::int64_t base_unit);
+// The volume-weighted average price of fills: filled_value (sum of price x qty) over
+// filled_qty, rounded half up to the price's minor unit. 0 when nothing filled.
+std::int64_t average_fill_price(engine::int128_t filled_value, std::int64_t filled_qty);
 
 // The 201 answer of a placed order.
 std::string render_place_answer(const order_row& o, const symbol_info& s);

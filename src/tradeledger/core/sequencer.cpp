@@ -343,6 +343,7 @@ void sequencer::on_trade(const engine::trade_event& t, command_ctx& ctx) {
     const std::int64_t fee = buys ? fee_b : fee_s;
     o.filled_qty += t.qty;
     o.filled_notional += t.notional;
+    o.filled_value += static_cast<engine::int128_t>(t.price) * t.qty;
     o.fee_units += t.notional * bps;
 
     fill_row f;

@@ -45,7 +45,8 @@ TEST(CoreRender, PlaceAnswerShape) {
   o.price = 5'000'000;
   o.qty = 1'000'000;
   o.filled_qty = 300'000;
-  o.filled_notional = 15'001;  // 150.01 for 0.003 -> 50003.33...
+  // 0.001 at 50000.00 and 0.002 at 50005.00: 50003.333... rounds to 50003.33.
+  o.filled_value = engine::int128_t{5'000'000} * 100'000 + engine::int128_t{5'000'500} * 200'000;
   o.created_us = 1'700'000'000'123'456;
   EXPECT_EQ(render_place_answer(o, s),
             R"({"order_id":"11111111-2222-4333-8444-555555555555","status":"PARTIALLY_FILLED",)"
@@ -57,6 +58,16 @@ TEST(CoreRender, PlaceAnswerShape) {
   const auto body = render_place_answer(o, s);
   EXPECT_EQ(body.find("avg_fill_price"), std::string::npos);
   EXPECT_NE(body.find(R"("price":null)"), std::string::npos);
+}
+
+// The average is the fills' true volume-weighted price, not one derived from the notional
+// after it was rounded to the cent (which reported 64979.00 for a fill at 64979.08).
+TEST(CoreRender, AverageFillPriceIsExact) {
+  EXPECT_EQ(average_fill_price(engine::int128_t{6'497'908} * 100'000, 100'000), 6'497'908);
+  EXPECT_EQ(average_fill_price(engine::int128_t{6'497'908} * 1, 1), 6'497'908);
+  // Two fills, 1 sat at 100.00 and 2 sat at 100.01: 100.00666 rounds to 100.01.
+  EXPECT_EQ(average_fill_price(engine::int128_t{10'000} + engine::int128_t{10'001} * 2, 3), 10'001);
+  EXPECT_EQ(average_fill_price(0, 0), 0);
 }
 
 TEST(CoreRender, Uuids) {

@@ -1,0 +1,32 @@
+// The in-flight guard of idempotent money requests: while the first request with a key runs,
+// a Redis lock (SET NX PX, shared by every gateway replica) makes a second one with the same
+// key answer 409 IDEM_IN_PROGRESS instead of racing it. The lock is only a courtesy to
+// clients: TradeLedger's stored answer is the one durable record and decides replays and
+// mismatches on its own, so when Redis is unreachable the request goes ahead unlocked.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/http/router.h"
+#include "common/metrics/metrics.h"
+#include "common/redis/async_client.h"
+
+namespace mc::gateway::api {
+
+namespace net = boost::asio;
+
+struct idempotency_options {
+  // Longer than any request may take (the ledger call's deadline), so a lock held by a
+  // gateway that died frees itself.
+  std::chrono::milliseconds lock_ttl{30'000};
+};
+
+inline constexpr std::size_t idempotency_key_bytes_max = 255;
+
+// 400 IDEMPOTENCY_KEY_REQUIRED without the header, 400 BAD_REQUEST for a key that is not
+// 1..255 printable ASCII characters, 409 IDEM_IN_PROGRESS while another request holds the key.
+// Runs after the auth filter: keys are scoped per user (req.principal).
+http::filter require_idempotency(redis::async_client& redis, idempotency_options options = {});
+
+}  // namespace mc::gateway::api
