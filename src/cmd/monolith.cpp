@@ -1,6 +1,8 @@
 // monolith: gateway, quotes and the TradeLedger core in one process on GATEWAY_PORT — the
 // rollback target and the latency reference. The same modules as the split system; only the
-// wiring differs: the ledger is called in-process instead of over HTTP.
+// wiring differs: the gateway's `ledger&` is the in-process core instead of the HTTP client,
+// so the monolith serves the same public API. Same database schemas as the split system, so
+// an operator can switch between the two shapes without migrating data.
 #include <chrono>
 #include <memory>
 
@@ -30,9 +32,9 @@ int main() {
   net::io_context ioc;
   int rc = 1;
   try {
-    mc::gateway::gateway_app gateway(gateway_config);
     mc::tradeledger::ledger_core ledger(mc::tradeledger::make_core_config(ledger_config));
     ledger.start();  // migrate, recover and audit before anything is served
+    mc::gateway::gateway_app gateway(gateway_config, ledger, ioc);
     mc::quotes::quotes_service quotes(quotes_config, ioc);
 
     mc::http::router router;
@@ -46,16 +48,15 @@ int main() {
           co_return gateway_ok&& quotes_ok;
         },
         "monolith");
-    mc::http::server_options opts;
-    opts.service = "monolith";
-    opts.bind_address = gateway_config.bind_address;
-    opts.port = gateway_config.port;
-    mc::http::server server(ioc, opts, router);
+    mc::http::server server(ioc, mc::gateway::public_server_options(gateway_config, "monolith"),
+                            router);
     mc::log::info("monolith listening", {{"port", std::to_string(server.port())}});
     quotes.start();
+    gateway.start();
     rc = mc::http::run_until_signal(
         ioc, server, static_cast<unsigned>(gateway_config.http_threads),
         [&]() -> net::awaitable<void> {
+          gateway.stop();
           quotes.stop();
           ledger.stop();  // commits the last batch and flushes the outbox
           co_return;

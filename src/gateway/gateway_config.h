@@ -1,7 +1,10 @@
 // Gateway configuration, read from the environment and validated at start-up.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 #include <string>
 
 #include "common/config/env_reader.h"
@@ -19,6 +22,25 @@ struct gateway_config {
   std::string trade_ledger_url;
   std::string migrations_dir;
   std::string log_level = "info";
+  std::vector<std::string> symbols{"BTC-USD", "ETH-USD"};  // QUOTES_SYMBOLS
+
+  // TradeLedger calls: deadline, retries, circuit breaker.
+  std::chrono::milliseconds ledger_timeout{5000};
+  int ledger_attempts = 3;
+  int breaker_failures = 5;
+  std::chrono::milliseconds breaker_open{2000};
+
+  // Token buckets (requests per second and burst): per user and per IP on /api, per IP on
+  // /auth/*.
+  std::int64_t rate_user_per_sec = 20, rate_user_burst = 40;
+  std::int64_t rate_ip_per_sec = 50, rate_ip_burst = 100;
+  std::int64_t rate_auth_per_sec = 5, rate_auth_burst = 10;
+
+  // Password hashing pool (argon2id).
+  std::size_t auth_hash_workers = 2;
+  std::size_t auth_hash_queue_max = 64;
+
+  std::size_t body_limit_bytes = 65536;  // HTTP_BODY_LIMIT_BYTES: larger bodies get 413
 };
 
 // Throws config::config_error naming the first bad variable.

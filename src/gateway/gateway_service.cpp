@@ -1,19 +1,28 @@
-// Wires the gateway's dependencies and routes, and runs the gateway binary.
+// Wires the gateway's parts onto one router, and runs the gateway binary.
 #include "gateway/gateway_service.h"
 
 #include <memory>
 
 #include "common/http/health.h"
-#include "common/http/server.h"
 #include "common/log/log.h"
 #include "common/pg/migrate.h"
+#include "common/pg/pool.h"
+#include "common/redis/async_client.h"
+#include "engine/market_spec.h"
+#include "gateway/api/idempotency_lock.h"
+#include "gateway/api/public_api.h"
+#include "tradeledger/api/ledger_client.h"
 
 namespace mc::gateway {
 namespace {
 
 redis::async_client_options redis_options() {
   redis::async_client_options options;
-  options.connections = 2;
+  options.connections = 4;
+  // A request waits at most this long for Redis before the gateway falls back (rate limits)
+  // or goes ahead without the lock (idempotency): Redis trouble must not stall the API.
+  options.queue_wait_ms = std::chrono::milliseconds{250};
+  options.client.command_timeout_ms = std::chrono::milliseconds{250};
   return options;
 }
 
@@ -24,24 +33,56 @@ pg::pool_config pool_options(const std::string& url) {
   return options;
 }
 
+tradeledger::market_catalog markets() {
+  return tradeledger::market_catalog(engine::default_config());
+}
+
 }  // namespace
 
-gateway_app::gateway_app(gateway_config config)
-    : config_(std::move(config)),
-      db_(pool_options(config_.postgres_url)),
-      redis_(config_.redis_url, redis_options()) {
+struct gateway_app::parts {
+  parts(const gateway_config& c, tradeledger::ledger& ledger)
+      : db(pool_options(c.postgres_url)),
+        redis(c.redis_url, redis_options()),
+        trading(ledger, markets(), api::public_api_options{c.ledger_timeout}) {}
+
+  pg::pool db;
+  redis::async_client redis;
+  api::public_api trading;
+};
+
+gateway_app::gateway_app(gateway_config config, tradeledger::ledger& ledger, net::io_context&)
+    : config_(std::move(config)) {
   pg::migrate(config_.postgres_url, "gateway", config_.migrations_dir + "/gateway");
+  parts_ = std::make_unique<parts>(config_, ledger);
 }
 
-void gateway_app::add_routes(http::router&) {
-  // The public API (auth, funding, quotes, orders, portfolio, WebSockets) lands here in
-  // later issues; GET /health -> {"status":"healthy"} comes with the health routes.
+gateway_app::~gateway_app() {
+  stop();
 }
+
+void gateway_app::add_routes(http::router& r) {
+  api::route_filters filters;
+  filters.idempotent = api::require_idempotency(parts_->redis);
+  parts_->trading.add_routes(r, filters);
+}
+
+void gateway_app::start() {}
+
+void gateway_app::stop() {}
 
 net::awaitable<bool> gateway_app::ready() {
-  bool db_ok = co_await db_.ping();
-  bool redis_ok = co_await redis_.ping();
+  bool db_ok = co_await parts_->db.ping();
+  bool redis_ok = co_await parts_->redis.ping();
   co_return db_ok&& redis_ok;
+}
+
+http::server_options public_server_options(const gateway_config& config, std::string service) {
+  http::server_options opts;
+  opts.service = std::move(service);
+  opts.bind_address = config.bind_address;
+  opts.port = config.port;
+  opts.body_limit_bytes = config.body_limit_bytes;
+  return opts;
 }
 
 int main_from_env() {
@@ -50,26 +91,36 @@ int main_from_env() {
   log::parse_level(config.log_level, lvl);
   log::init("gateway", lvl);
   net::io_context ioc;
+  std::unique_ptr<tradeledger::ledger_client> ledger;
   std::unique_ptr<gateway_app> app;
   http::router router;
   std::unique_ptr<http::server> server;
   try {
-    app = std::make_unique<gateway_app>(config);
+    tradeledger::ledger_client_options lo;
+    lo.url = config.trade_ledger_url;
+    lo.service_secret = config.service_jwt_secret;
+    lo.default_budget = config.ledger_timeout;
+    lo.max_attempts = config.ledger_attempts;
+    lo.breaker.failure_threshold = config.breaker_failures;
+    lo.breaker.open_for = config.breaker_open;
+    ledger = std::make_unique<tradeledger::ledger_client>(ioc.get_executor(), lo, markets());
+    app = std::make_unique<gateway_app>(config, *ledger, ioc);
     app->add_routes(router);
     http::add_health_routes(
         router, [&app] { return app->ready(); }, "gateway");
-    http::server_options opts;
-    opts.service = "gateway";
-    opts.bind_address = config.bind_address;
-    opts.port = config.port;
-    server = std::make_unique<http::server>(ioc, opts, router);
+    server = std::make_unique<http::server>(ioc, public_server_options(config, "gateway"), router);
   } catch (const std::exception& e) {
     // Migration or bind failures: one clear line and a non-zero exit, not std::terminate.
     log::error("gateway failed to start", {{"error", e.what()}});
     return 1;
   }
   log::info("gateway listening", {{"port", std::to_string(server->port())}});
-  return http::run_until_signal(ioc, *server, static_cast<unsigned>(config.http_threads));
+  app->start();
+  return http::run_until_signal(ioc, *server, static_cast<unsigned>(config.http_threads),
+                                [&]() -> net::awaitable<void> {
+                                  app->stop();
+                                  co_return;
+                                });
 }
 
 }  // namespace mc::gateway

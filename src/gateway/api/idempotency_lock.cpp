@@ -57,8 +57,8 @@ http::filter require_idempotency(redis::async_client& redis, idempotency_options
     }
     const std::string lock_key = "idem:" + req.principal + ":" + std::string(*key);
     const std::string token = random_token();
-    auto set = redis.command({"SET", lock_key, token, "NX", "PX",
-                              std::to_string(options.lock_ttl.count())});
+    auto set = redis.command(
+        {"SET", lock_key, token, "NX", "PX", std::to_string(options.lock_ttl.count())});
     const redis::reply r = co_await std::move(set);
     const bool locked = r.ok() && !r.is_nil();
     if (r.ok() && r.is_nil()) {

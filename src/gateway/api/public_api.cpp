@@ -32,8 +32,7 @@ net::awaitable<http::response> answer(Call call, const http::request& req) {
     what = e.what();
   }
   log::error("ledger call threw", {{"request_id", req.request_id}, {"error", what}});
-  co_return http::error_response(500, http::code::internal_error, "internal error",
-                                 req.request_id);
+  co_return http::error_response(500, http::code::internal_error, "internal error", req.request_id);
 }
 
 }  // namespace
@@ -99,9 +98,9 @@ net::awaitable<http::response> public_api::get_order(http::request& req) {
 }
 
 net::awaitable<http::response> public_api::list_orders(http::request& req) {
-  auto parsed = tl::parse_list_query(req.principal, req.query_param("status"),
-                                     req.query_param("symbol"), req.query_param("limit"),
-                                     req.query_param("cursor"), markets_);
+  auto parsed =
+      tl::parse_list_query(req.principal, req.query_param("status"), req.query_param("symbol"),
+                           req.query_param("limit"), req.query_param("cursor"), markets_);
   if (auto* f = std::get_if<tl::parse_failure>(&parsed)) co_return refused(*f, req);
   auto call = [this, q = std::move(std::get<tl::list_orders_query>(parsed)),
                ctx = context(req)]() mutable { return ledger_.list_orders(std::move(q), ctx); };
