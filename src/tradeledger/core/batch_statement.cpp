@@ -66,11 +66,14 @@ std::string batch_statement_sql() {
                  "bigint"}) +
        " AS t(id, public_id, user_id, symbol, side, type, tif, post_only, price, qty, fq, fn, fu, "
        "held, status, rr, coid, cu, uu)), ";
-  s += "orders_up AS (UPDATE tradeledger.orders o SET filled_qty = u.fq, filled_notional = u.fn, "
+  // price and qty change only by a replace; written with the rest of the order's state.
+  s += "orders_up AS (UPDATE tradeledger.orders o SET price = u.pr, qty = u.q, "
+       "filled_qty = u.fq, filled_notional = u.fn, "
        "fee_units = u.fu, held = u.h, status = u.st, reject_reason = u.rr, updated_at = " +
        micros("u.ua") + " FROM " +
-       p.unnest({"bigint", "bigint", "bigint", "bigint", "bigint", "text", "text", "bigint"}) +
-       " AS u(id, fq, fn, fu, h, st, rr, ua) WHERE o.id = u.id RETURNING 1), ";
+       p.unnest({"bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "text",
+                 "text", "bigint"}) +
+       " AS u(id, pr, q, fq, fn, fu, h, st, rr, ua) WHERE o.id = u.id RETURNING 1), ";
   s += "fills_in AS (INSERT INTO tradeledger.fills (trade_id, order_id, user_id, symbol, side, "
        "price, qty, fee, liquidity, ts) SELECT trade_id, order_id, user_id, symbol, side, price, "
        "qty, fee, liquidity, " +
@@ -191,10 +194,16 @@ std::vector<std::string> batch_statement_params(const batch& b, std::int64_t num
           &st, &rr, &coid, &cu, &uu});
   }
   {
-    pg_array id, fq, fn, fu, held, st, rr, ua;
+    pg_array id, pr, q, fq, fn, fu, held, st, rr, ua;
     for (const auto& o : b.orders) {
       if (o.id >= b.first_new_order_id) continue;
       id.add(o.id);
+      if (o.price) {
+        pr.add(*o.price);
+      } else {
+        pr.add_null();
+      }
+      q.add(o.qty);
       fq.add(o.filled_qty);
       fn.add(o.filled_notional);
       fu.add(o.fee_units);
@@ -203,7 +212,7 @@ std::vector<std::string> batch_statement_params(const batch& b, std::int64_t num
       rr.add_text_or_null(o.reject_reason);
       ua.add(o.updated_us);
     }
-    emit({&id, &fq, &fn, &fu, &held, &st, &rr, &ua});
+    emit({&id, &pr, &q, &fq, &fn, &fu, &held, &st, &rr, &ua});
   }
   {
     pg_array trade, order, user, sym, side, price, qty, fee, liq, us;
