@@ -318,3 +318,45 @@ TEST_F(CoreOrders, ListOrdersFiltersAndPages) {
 
 }  // namespace
 }  // namespace mc::tradeledger::test
+
+namespace mc::tradeledger::test {
+namespace {
+
+// Replace through the engine: re-price moves the hold, a smaller quantity releases it, a price
+// that crosses trades at once, and finished or foreign orders are refused.
+TEST_F(CoreOrders, ReplaceRepricesResizesAndRefusesFinishedOrders) {
+  start(false);
+  const auto a = new_user(), b = new_user();
+  topup(a, "1000.00");
+  topup(b, "1", "BTC");
+  const auto placed = json_of(limit(a, "BUY", "100.00", "2"));
+  const std::string id = str(placed.at("order_id"));
+  EXPECT_EQ(balance(a, "USD").second, "200.40");  // 200.00 + the 0.20% taker fee it may pay
+
+  auto replace = [&](const std::string& user, std::optional<std::string> price,
+                     std::optional<std::string> qty) {
+    return sync(core_->replace_order(replace_order_request{user, id, price, qty}, {}));
+  };
+  auto r = replace(a, std::string("150.00"), std::nullopt);
+  ASSERT_EQ(r.error, error_code::none) << r.body;
+  EXPECT_EQ(str(json_of(r).at("price")), "150.00");
+  EXPECT_EQ(balance(a, "USD").second, "300.60");
+  r = replace(a, std::nullopt, std::string("1"));
+  ASSERT_EQ(r.error, error_code::none) << r.body;
+  EXPECT_EQ(str(json_of(r).at("qty")), "1.00000000");
+  EXPECT_EQ(balance(a, "USD").second, "150.30");
+  EXPECT_EQ(replace(b, std::string("1.00"), std::nullopt).error, error_code::order_not_found);
+  EXPECT_EQ(replace(a, std::string("1.001"), std::nullopt).error, error_code::bad_request);
+
+  // b sells at 160; a re-prices to 160 and crosses: filled at the resting price.
+  ASSERT_EQ(limit(b, "SELL", "160.00", "1").status, 201);
+  r = replace(a, std::string("160.00"), std::nullopt);
+  ASSERT_EQ(r.error, error_code::none) << r.body;
+  EXPECT_EQ(str(json_of(r).at("status")), "FILLED");
+  EXPECT_EQ(replace(a, std::string("170.00"), std::nullopt).error,
+            error_code::order_not_cancelable);
+  EXPECT_EQ(balance(a, "USD").second, "0.00");
+}
+
+}  // namespace
+}  // namespace mc::tradeledger::test
