@@ -108,6 +108,12 @@ recovery_summary recover(const std::string& postgres_url, sequencer& seq) {
   seq.restore_counters(counters[2].as<std::int64_t>() + 1, counters[3].as<std::int64_t>() + 1,
                        counters[4].as<std::uint64_t>() + 1);
 
+  // Each order event carries its user's sequence number, one per row of orders:<user>.
+  for (const auto& r : tx.exec("SELECT substr(channel, 8), count(*) FROM tradeledger.outbox "
+                               "WHERE channel LIKE 'orders:%' GROUP BY channel")) {
+    seq.restore_user_events(r[0].as<std::string>(), r[1].as<std::int64_t>());
+  }
+
   for (const auto& r : tx.exec("SELECT user_id, key, request_hash, status, error_code, message, "
                                "response FROM tradeledger.idempotency")) {
     idempotent_outcome o;

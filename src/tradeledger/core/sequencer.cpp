@@ -209,6 +209,19 @@ std::string& sequencer::outbox(std::string channel) {
   return row.payload;
 }
 
+// Events on orders:<user> also carry the user's own sequence number (1, 2, 3, ... with no
+// holes), so a WebSocket client can tell that it missed one between two connections.
+std::string& sequencer::user_event(std::uint64_t user) {
+  std::string& payload = outbox("orders:" + user_uuid(user));
+  payload += ",\"user_seq\":";
+  payload += std::to_string(++user_events_[user]);
+  return payload;
+}
+
+void sequencer::restore_user_events(const std::string& user_uuid, std::int64_t count) {
+  if (const auto user = find_user(user_uuid)) user_events_[*user] = count;
+}
+
 // ---- batch ----
 
 void sequencer::begin_batch(batch& out) {
@@ -367,7 +380,7 @@ void sequencer::on_trade(const engine::trade_event& t, command_ctx& ctx) {
     }
     put_position(si.user, t.symbol, p);
 
-    json_out j(outbox("orders:" + user_uuid(si.user)), true);
+    json_out j(user_event(si.user), true);
     j.field("event", "fill").field("order_id", o.public_id).field("trade_id", trade_id);
     j.field("symbol", s.name).field("side", buys ? "BUY" : "SELL");
     j.field("price", price).field("qty", qty);
@@ -397,7 +410,7 @@ void sequencer::finish(command_ctx& ctx) {
 #endif
     put_order(o);
     std::string answer = render_place_answer(o, s);
-    std::string& payload = outbox("orders:" + user_uuid(static_cast<std::uint64_t>(o.user_id)));
+    std::string& payload = user_event(static_cast<std::uint64_t>(o.user_id));
     payload += ",\"event\":\"order\",\"updated_at\":\"";
     payload += format_rfc3339(o.updated_us);
     payload += "\",\"order\":";

@@ -51,6 +51,8 @@ class sequencer {
   void restore_counters(std::int64_t next_journal_id, std::int64_t next_outbox_seq,
                         std::uint64_t next_user_id);
   std::size_t open_order_count() const { return orders_.size(); }
+  // Events already published on orders:<user> (the user's last event sequence number).
+  void restore_user_events(const std::string& user_uuid, std::int64_t count);
 
   // ---- one batch ----
   // Rows and answers of the following commands go into `out` until end_batch().
@@ -105,7 +107,8 @@ class sequencer {
   void put_position(std::uint64_t user, engine::symbol_id symbol, const position& p);
   void post(engine::asset_id asset, std::uint64_t user, std::int64_t amount, std::int64_t entry,
             std::int64_t sums[]);
-  std::string& outbox(std::string channel);  // appends a row, returns its payload to fill
+  std::string& outbox(std::string channel);     // appends a row, returns its payload to fill
+  std::string& user_event(std::uint64_t user);  // an outbox row on orders:<user>
   const std::string& user_uuid(std::uint64_t user) const;
 
   engine::matching_engine engine_;
@@ -121,6 +124,7 @@ class sequencer {
   std::unordered_map<std::string, idempotent_outcome> outcomes_;  // "<user>/<key>"
   std::unordered_map<std::uint64_t, position> positions_;         // user * 256 + symbol
   std::vector<std::int64_t> external_;                            // per asset
+  std::unordered_map<std::uint64_t, std::int64_t> user_events_;   // last user_seq per user
 
   std::int64_t next_journal_id_ = 1;
   std::int64_t next_outbox_seq_ = 1;

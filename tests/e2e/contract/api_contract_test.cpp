@@ -15,8 +15,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const boost::json::object& obj(const reply& r) { return r.json.as_object(); }
-std::string s(const boost::json::value& v) { return std::string(v.as_string()); }
+const boost::json::object& obj(const reply& r) {
+  return r.json.as_object();
+}
+std::string s(const boost::json::value& v) {
+  return std::string(v.as_string());
+}
 
 // Waits (bounded) until the market has a quote, so market orders have a price to fill at.
 void wait_for_quotes() {
@@ -46,9 +50,10 @@ TEST(Contract, SignupLoginRefreshLogout) {
   const std::string shouted = "  " + u.email + " ";
   std::string upper;
   for (char c : shouted) upper.push_back(static_cast<char>(std::toupper(c)));
-  EXPECT_EQ(call("POST", "/auth/signup", R"({"email":")" + upper + R"(","password":"another pw 1"})")
-                .code(),
-            "EMAIL_TAKEN");
+  EXPECT_EQ(
+      call("POST", "/auth/signup", R"({"email":")" + upper + R"(","password":"another pw 1"})")
+          .code(),
+      "EMAIL_TAKEN");
 
   const reply login = call("POST", "/auth/login",
                            R"({"email":")" + u.email + R"(","password":"correct horse battery"})");
@@ -179,9 +184,8 @@ TEST(Contract, MarketOrderMovesThePortfolio) {
   wait_for_quotes();
   const user u = signup();
   fund(u, "100000.00");
-  const reply filled = u.post("/api/orders",
-                              R"({"symbol":"BTC-USD","side":"BUY","type":"MARKET","qty":"0.01"})",
-                              "m-1");
+  const reply filled = u.post(
+      "/api/orders", R"({"symbol":"BTC-USD","side":"BUY","type":"MARKET","qty":"0.01"})", "m-1");
   ASSERT_EQ(filled.status, 200) << filled.body;
   EXPECT_EQ(filled.str("status"), "FILLED");
   EXPECT_FALSE(filled.str("avg_fill_price").empty());
@@ -192,9 +196,8 @@ TEST(Contract, MarketOrderMovesThePortfolio) {
   EXPECT_EQ(s(positions[0].as_object().at("symbol")), "BTC-USD");
   EXPECT_EQ(s(positions[0].as_object().at("qty")), "0.01000000");
   EXPECT_TRUE(obj(p).at("pnl").as_object().contains("unrealized"));
-  const reply sold = u.post("/api/orders",
-                            R"({"symbol":"BTC-USD","side":"SELL","type":"MARKET","qty":"0.01"})",
-                            "m-2");
+  const reply sold = u.post(
+      "/api/orders", R"({"symbol":"BTC-USD","side":"SELL","type":"MARKET","qty":"0.01"})", "m-2");
   ASSERT_EQ(sold.status, 200) << sold.body;
   const reply after = u.get("/api/portfolio");
   EXPECT_NE(s(obj(after).at("pnl").as_object().at("realized")), "");
@@ -206,16 +209,15 @@ TEST(Contract, ErrorCodes) {
   auto order = [&](const std::string& body, const std::string& key) {
     return u.post("/api/orders", body, key);
   };
-  EXPECT_EQ(order(R"({"symbol":"BTC-USD","side":"BUY","type":"LIMIT","price":"50000","qty":"1"})",
-                  "e-1")
-                .code(),
-            "INSUFFICIENT_FUNDS");
-  EXPECT_EQ(order(R"({"symbol":"DOGE-USD","side":"BUY","type":"LIMIT","price":"1","qty":"1"})",
-                  "e-2")
-                .code(),
-            "INVALID_SYMBOL");
-  EXPECT_EQ(order(R"({"symbol":"BTC-USD","side":"BUY","type":"STOP","price":"1","qty":"1"})",
-                  "e-3")
+  EXPECT_EQ(
+      order(R"({"symbol":"BTC-USD","side":"BUY","type":"LIMIT","price":"50000","qty":"1"})", "e-1")
+          .code(),
+      "INSUFFICIENT_FUNDS");
+  EXPECT_EQ(
+      order(R"({"symbol":"DOGE-USD","side":"BUY","type":"LIMIT","price":"1","qty":"1"})", "e-2")
+          .code(),
+      "INVALID_SYMBOL");
+  EXPECT_EQ(order(R"({"symbol":"BTC-USD","side":"BUY","type":"STOP","price":"1","qty":"1"})", "e-3")
                 .code(),
             "INVALID_ORDER_TYPE");
   EXPECT_EQ(order("{not json", "e-4").code(), "BAD_REQUEST");

@@ -56,7 +56,9 @@ http::header_list user::auth(http::header_list extra) const {
   return extra;
 }
 
-reply user::get(const std::string& target) const { return call("GET", target, "", auth()); }
+reply user::get(const std::string& target) const {
+  return call("GET", target, "", auth());
+}
 
 reply user::post(const std::string& target, const std::string& body,
                  const std::string& idempotency_key) const {
@@ -65,7 +67,9 @@ reply user::post(const std::string& target, const std::string& body,
   return call("POST", target, body, auth(std::move(h)));
 }
 
-reply user::del(const std::string& target) const { return call("DELETE", target, "", auth()); }
+reply user::del(const std::string& target) const {
+  return call("DELETE", target, "", auth());
+}
 
 reply user::patch(const std::string& target, const std::string& body) const {
   return call("PATCH", target, body, auth());

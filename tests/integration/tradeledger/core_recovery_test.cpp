@@ -1,6 +1,8 @@
 // Recovery: a new core on the same database rebuilds balances, open orders in time priority,
 // counters and idempotency records, and its audit is clean — after a graceful stop and after
 // an abrupt end (threads gone, nothing but committed rows left).
+#include <pqxx/pqxx>
+
 #include "core_test_util.h"
 
 namespace mc::tradeledger::test {
@@ -97,6 +99,45 @@ TEST_F(CoreRecovery, RefusesToStartOnACorruptLedger) {
       "UPDATE tradeledger.accounts SET held = held - 1, available = available + 1 "
       "WHERE kind = 'user'");
   tx.commit();
+}
+
+}  // namespace
+}  // namespace mc::tradeledger::test
+
+namespace mc::tradeledger::test {
+namespace {
+
+// The user_seq of every order event of one user, in outbox order.
+std::vector<std::int64_t> user_seqs(const std::string& db, const std::string& user) {
+  pqxx::connection c(db);
+  pqxx::work tx(c);
+  std::vector<std::int64_t> out;
+  for (const auto& r :
+       tx.exec_params("SELECT payload FROM tradeledger.outbox WHERE channel = $1 ORDER BY seq",
+                      "orders:" + user)) {
+    out.push_back(boost::json::parse(r[0].as<std::string>()).at("user_seq").as_int64());
+  }
+  return out;
+}
+
+// Order events carry the user's own sequence number, 1, 2, 3... without holes, and it goes on
+// from where it was after a restart — so a client can tell that it missed an event.
+TEST_F(CoreRecovery, UserEventSequenceIsContiguousAcrossRestarts) {
+  start(false);
+  const auto a = new_user(), b = new_user();
+  topup(a, "1000.00");
+  topup(b, "1", "BTC");
+  ASSERT_EQ(limit(a, "BUY", "100.00", "1").status, 201);
+  ASSERT_EQ(limit(b, "SELL", "100.00", "0.5").status, 201);  // fills a partly: order + fill
+  core_->stop();
+  core_.reset();
+  start(false);
+  ASSERT_EQ(limit(a, "BUY", "90.00", "1").status, 201);
+  const auto seqs = user_seqs(db_, a);
+  ASSERT_GE(seqs.size(), 4u);
+  for (std::size_t i = 0; i < seqs.size(); ++i)
+    EXPECT_EQ(seqs[i], static_cast<std::int64_t>(i + 1));
+  EXPECT_EQ(user_seqs(db_, b).front(), 1);
 }
 
 }  // namespace

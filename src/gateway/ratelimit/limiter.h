@@ -1,0 +1,37 @@
+// The boundary the HTTP filters check: take one token from the bucket `key` of a policy.
+// Two implementations: redis_limiter (buckets shared by every gateway replica, with an
+// in-process fallback while Redis is unreachable) and local_limiter (this process only).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "gateway/ratelimit/policy.h"
+
+namespace mc::gateway::ratelimit {
+
+namespace net = boost::asio;
+
+// Injected so tests control time; production passes steady_now.
+using clock_fn = std::function<std::chrono::steady_clock::time_point()>;
+inline std::chrono::steady_clock::time_point steady_now() {
+  return std::chrono::steady_clock::now();
+}
+
+class limiter {
+ public:
+  virtual ~limiter() = default;
+  // Thread-safe. Never throws on the request path and always decides: an implementation
+  // that cannot reach its store decides locally rather than failing the request.
+  // `p` must have passed validate(); `p` and `key` must stay valid until the returned
+  // awaitable completes (co_await it at once).
+  virtual net::awaitable<decision> acquire(const policy& p, std::string_view key) = 0;
+};
+
+using limiter_ptr = std::unique_ptr<limiter>;
+
+}  // namespace mc::gateway::ratelimit

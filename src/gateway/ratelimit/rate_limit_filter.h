@@ -1,0 +1,24 @@
+// The HTTP side of rate limiting: filters that check a policy per client IP or per
+// authenticated user, put RateLimit-Limit / -Remaining / -Reset on every response they let
+// through, and answer 429 RATE_LIMIT with Retry-After when the bucket is empty.
+//
+// Typical chains: /auth/*: {limit_by_ip(l, o.auth_ip)};
+// /api/*: {limit_by_ip(l, o.ip), <auth>, limit_by_user(l, o.user), ...}. The IP limit runs
+// before auth so that floods are refused before any token is verified.
+#pragma once
+
+#include "common/http/router.h"
+#include "gateway/ratelimit/limiter.h"
+#include "gateway/ratelimit/policy.h"
+
+namespace mc::gateway::ratelimit {
+
+// Keyed by req.remote_ip (the TCP peer; X-Forwarded-For is not trusted). `l` must outlive
+// the routes. Throws std::invalid_argument on an invalid policy (start-up).
+http::filter limit_by_ip(limiter& l, policy p);
+
+// Keyed by req.principal, so it must run after the auth filter. Anonymous requests (empty
+// principal) pass unchecked: they are the IP limit's business.
+http::filter limit_by_user(limiter& l, policy p);
+
+}  // namespace mc::gateway::ratelimit

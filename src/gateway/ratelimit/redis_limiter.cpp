@@ -1,0 +1,103 @@
+#include "gateway/ratelimit/redis_limiter.h"
+
+#include <utility>
+#include <vector>
+
+#include "common/log/log.h"
+#include "gateway/ratelimit/bucket_script.h"
+
+namespace mc::gateway::ratelimit {
+
+namespace {
+
+metrics::counter& fallback_decisions_for(std::string_view policy_name) {
+  return metrics::default_registry().counter(
+      "gateway_ratelimit_fallback_decisions_total",
+      "Rate-limit decisions made by the in-process buckets because Redis did not answer",
+      {{"policy", std::string(policy_name)}});
+}
+
+}  // namespace
+
+redis_limiter::redis_limiter(const std::string& redis_url, limiter_options options, clock_fn clock)
+    : options_((validate(options), std::move(options))),
+      clock_(std::move(clock)),
+      redis_(redis_url, options_.redis),
+      local_(options_.local_buckets_max, clock_),
+      fallback_gauge_(metrics::default_registry().gauge(
+          "gateway_ratelimit_local_fallback",
+          "1 while rate limits are enforced in-process because Redis is unreachable")),
+      redis_errors_(metrics::default_registry().counter(
+          "gateway_ratelimit_redis_errors_total",
+          "Rate-limit Redis calls that failed (error reply, timeout, no connection)")),
+      outages_(metrics::default_registry().counter(
+          "gateway_ratelimit_fallback_entered_total",
+          "Times the rate limiter switched to in-process buckets (one per Redis outage)")) {
+  for (const policy* p : {&options_.user, &options_.ip, &options_.auth_ip}) {
+    fallback_decisions_[p->name] = &fallback_decisions_for(p->name);
+  }
+}
+
+net::awaitable<decision> redis_limiter::acquire(const policy& p, std::string_view key) {
+  const std::int64_t now_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(clock_().time_since_epoch()).count();
+  if (!using_fallback() || claim_probe(now_ns)) {
+    const std::string redis_key = options_.key_prefix + p.name + ":" + std::string(key);
+    const auto started = clock_();
+    redis::reply r;
+    for (std::size_t attempt = 0;; ++attempt) {
+      std::vector<std::string> keys{redis_key};
+      auto call = redis_.eval(bucket_script(), std::move(keys), bucket_script_args(p));
+      r = co_await std::move(call);
+      if (auto d = parse_bucket_reply(p, r)) {
+        if (using_fallback()) leave_fallback();
+        co_return *d;
+      }
+      redis_errors_.inc();
+      // Each pooled connection can be stale at most once (a failed one reconnects on its
+      // next use), so one try more than there are connections reaches a live one if any.
+      const bool stale_socket =
+          r.connection_error && clock_() - started <= options_.redis_retry_budget;
+      if (!stale_socket || attempt >= options_.redis.connections) break;
+    }
+    next_probe_ns_.store(now_ns + probe_interval_ns(), std::memory_order_relaxed);
+    enter_fallback(r);
+  }
+  fallback_counter(p).inc();
+  co_return local_.acquire_now(p, key);
+}
+
+std::int64_t redis_limiter::probe_interval_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(options_.redis_probe_interval)
+      .count();
+}
+
+bool redis_limiter::claim_probe(std::int64_t now_ns) {
+  std::int64_t due = next_probe_ns_.load(std::memory_order_relaxed);
+  if (now_ns < due) return false;
+  return next_probe_ns_.compare_exchange_strong(due, now_ns + probe_interval_ns(),
+                                                std::memory_order_relaxed);
+}
+
+void redis_limiter::enter_fallback(const redis::reply& failure) {
+  if (fallback_.exchange(true, std::memory_order_relaxed)) return;
+  fallback_gauge_.set(1.0);
+  outages_.inc();
+  log::warn("rate limiter: Redis unreachable, enforcing limits in-process until it answers",
+            {{"error", failure.ok() ? "unexpected reply from the rate-limit script" : failure.str},
+             {"connection_error", failure.connection_error ? "true" : "false"}});
+}
+
+void redis_limiter::leave_fallback() {
+  if (!fallback_.exchange(false, std::memory_order_relaxed)) return;
+  fallback_gauge_.set(0.0);
+  log::info("rate limiter: Redis answers again, limits are shared across replicas");
+}
+
+metrics::counter& redis_limiter::fallback_counter(const policy& p) {
+  auto it = fallback_decisions_.find(p.name);
+  if (it != fallback_decisions_.end()) return *it->second;
+  return fallback_decisions_for(p.name);  // a policy not in the options: rare, takes a lock
+}
+
+}  // namespace mc::gateway::ratelimit

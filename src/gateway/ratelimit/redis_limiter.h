@@ -1,0 +1,54 @@
+// Token buckets in Redis, shared by every gateway replica: one atomic script call per
+// request. When Redis cannot answer (down, timing out, erroring) the same policies are
+// enforced by in-process buckets, per replica, until a probe finds Redis back; the outage
+// is logged once and shown by the gauge gateway_ratelimit_local_fallback.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/metrics/metrics.h"
+#include "common/redis/async_client.h"
+#include "gateway/ratelimit/limiter.h"
+#include "gateway/ratelimit/limiter_options.h"
+#include "gateway/ratelimit/local_limiter.h"
+
+namespace mc::gateway::ratelimit {
+
+class redis_limiter final : public limiter {
+ public:
+  // Owns its own Redis connections (options.redis) so that their short timeouts bound the
+  // limiter's latency without changing other Redis users. Throws std::invalid_argument on a
+  // malformed URL or options. Connects lazily: a Redis that is down at start-up is an outage.
+  redis_limiter(const std::string& redis_url, limiter_options options, clock_fn clock = steady_now);
+
+  net::awaitable<decision> acquire(const policy& p, std::string_view key) override;
+
+  // True while decisions are made locally (the last Redis call failed).
+  bool using_fallback() const { return fallback_.load(std::memory_order_relaxed); }
+
+ private:
+  // While in fallback, true for the one caller per probe interval that may try Redis.
+  bool claim_probe(std::int64_t now_ns);
+  std::int64_t probe_interval_ns() const;
+  void enter_fallback(const redis::reply& failure);
+  void leave_fallback();
+  metrics::counter& fallback_counter(const policy& p);
+
+  limiter_options options_;
+  clock_fn clock_;
+  redis::async_client redis_;
+  local_limiter local_;
+  std::atomic<bool> fallback_{false};
+  std::atomic<std::int64_t> next_probe_ns_{0};
+
+  metrics::gauge& fallback_gauge_;
+  metrics::counter& redis_errors_;
+  metrics::counter& outages_;
+  // Per configured policy, filled at construction and read-only afterwards.
+  std::map<std::string, metrics::counter*, std::less<>> fallback_decisions_;
+};
+
+}  // namespace mc::gateway::ratelimit

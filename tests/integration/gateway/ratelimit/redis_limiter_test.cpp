@@ -1,0 +1,121 @@
+// redis_limiter called directly against the real test Redis: the burst then refusal with the
+// script's numbers, one bucket shared by two replicas, refill measured on Redis's clock, keys
+// expiring when full, and a flushed script cache.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "common/redis/client.h"
+#include "gateway/ratelimit/redis_limiter.h"
+#include "redis_support.h"
+#include "support/test_env.h"
+
+namespace mc::gateway::ratelimit {
+namespace {
+
+using namespace std::chrono_literals;
+using test::run;
+
+limiter_options options_for(const std::string& test_name) {
+  limiter_options o;
+  o.key_prefix = test::unique_prefix(test_name);
+  return o;
+}
+
+TEST(RedisLimiter, AllowsTheBurstThenRefusesWithRetryAfter) {
+  const limiter_options o = options_for("burst");
+  redis_limiter lim(mc::test::redis_url(), o);
+  const policy p{"ip", 0.001, 3};  // a token per 1000 s: no refill during the test
+  for (int i = 0; i < 3; ++i) {
+    const decision d = run(lim.acquire(p, "198.51.100.1"));
+    ASSERT_TRUE(d.allowed) << i;
+    EXPECT_EQ(d.limit, 3);
+    EXPECT_EQ(d.remaining, 2 - i);
+  }
+  const decision refused = run(lim.acquire(p, "198.51.100.1"));
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.remaining, 0);
+  EXPECT_GE(refused.retry_after_s, 999);
+  EXPECT_LE(refused.retry_after_s, 1000);
+  EXPECT_GE(refused.reset_s, 2999);
+  EXPECT_LE(refused.reset_s, 3000);
+  EXPECT_FALSE(lim.using_fallback());
+  EXPECT_TRUE(run(lim.acquire(p, "198.51.100.2")).allowed);  // another key
+
+  redis::client c(mc::test::redis_url());
+  const auto ttl = c.command({"PTTL", o.key_prefix + "ip:198.51.100.1"});
+  ASSERT_EQ(ttl.type, redis::reply_type::integer);
+  EXPECT_GT(ttl.integer, 2'990'000);  // expires when full again: ~3000 s
+  EXPECT_LE(ttl.integer, 3'000'000);
+}
+
+TEST(RedisLimiter, TwoReplicasShareOneBucket) {
+  const limiter_options o = options_for("replicas");
+  redis_limiter a(mc::test::redis_url(), o);
+  redis_limiter b(mc::test::redis_url(), o);
+  const policy p{"user", 0.001, 4};
+  EXPECT_EQ(run(a.acquire(p, "u1")).remaining, 3);
+  EXPECT_EQ(run(b.acquire(p, "u1")).remaining, 2);
+  EXPECT_EQ(run(a.acquire(p, "u1")).remaining, 1);
+  EXPECT_EQ(run(b.acquire(p, "u1")).remaining, 0);
+  EXPECT_FALSE(run(a.acquire(p, "u1")).allowed);
+  EXPECT_FALSE(run(b.acquire(p, "u1")).allowed);
+}
+
+TEST(RedisLimiter, RefillsOnRedisTime) {
+  const limiter_options o = options_for("refill");
+  redis_limiter lim(mc::test::redis_url(), o);
+  const policy p{"user", 2.0, 5};
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(run(lim.acquire(p, "u1")).allowed);
+  ASSERT_FALSE(run(lim.acquire(p, "u1")).allowed);
+  // Pretend the last update was a second ago by Redis's clock: two tokens come back.
+  redis::client c(mc::test::redis_url());
+  const auto now = c.command({"TIME"});
+  ASSERT_EQ(now.elements.size(), 2u);
+  const std::int64_t now_us =
+      std::stoll(now.elements[0].str) * 1'000'000 + std::stoll(now.elements[1].str);
+  const std::string key = o.key_prefix + "user:u1";
+  ASSERT_TRUE(
+      c.command({"HSET", key, "tokens", "0", "ts", std::to_string(now_us - 1'000'000)}).ok());
+  const decision d = run(lim.acquire(p, "u1"));
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.remaining, 1);
+  EXPECT_EQ(d.reset_s, 2);  // 4 tokens missing at 2/s
+}
+
+TEST(RedisLimiter, KeyExpiresWhenTheBucketWouldBeFull) {
+  const limiter_options o = options_for("expiry");
+  redis_limiter lim(mc::test::redis_url(), o);
+  const policy p{"ip", 20.0, 2};  // one token missing refills in 50 ms
+  ASSERT_TRUE(run(lim.acquire(p, "203.0.113.5")).allowed);
+  redis::client c(mc::test::redis_url());
+  const std::string key = o.key_prefix + "ip:203.0.113.5";
+  const auto ttl = c.command({"PTTL", key});
+  ASSERT_EQ(ttl.type, redis::reply_type::integer);
+  EXPECT_GT(ttl.integer, 0);
+  EXPECT_LE(ttl.integer, 50);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  bool gone = false;
+  while (!gone && std::chrono::steady_clock::now() < deadline) {
+    gone = c.command({"EXISTS", key}).integer == 0;
+    if (!gone) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(gone);
+}
+
+TEST(RedisLimiter, SurvivesAFlushedScriptCache) {
+  const limiter_options o = options_for("noscript");
+  redis_limiter lim(mc::test::redis_url(), o);
+  const policy p{"user", 0.001, 2};
+  ASSERT_EQ(run(lim.acquire(p, "u1")).remaining, 1);
+  redis::client c(mc::test::redis_url());
+  ASSERT_TRUE(c.command({"SCRIPT", "FLUSH"}).ok());
+  const decision d = run(lim.acquire(p, "u1"));
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.remaining, 0);
+  EXPECT_FALSE(lim.using_fallback());
+}
+
+}  // namespace
+}  // namespace mc::gateway::ratelimit
