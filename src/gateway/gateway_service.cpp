@@ -11,6 +11,8 @@
 #include "engine/market_spec.h"
 #include "gateway/api/idempotency_lock.h"
 #include "gateway/api/public_api.h"
+#include "gateway/ratelimit/rate_limit_filter.h"
+#include "gateway/ratelimit/redis_limiter.h"
 #include "tradeledger/api/ledger_client.h"
 
 namespace mc::gateway {
@@ -37,16 +39,28 @@ tradeledger::market_catalog markets() {
   return tradeledger::market_catalog(engine::default_config());
 }
 
+ratelimit::limiter_options rate_limits(const gateway_config& c) {
+  ratelimit::limiter_options o;
+  o.user = {"user", static_cast<double>(c.rate_user_per_sec), c.rate_user_burst};
+  o.ip = {"ip", static_cast<double>(c.rate_ip_per_sec), c.rate_ip_burst};
+  o.auth_ip = {"auth_ip", static_cast<double>(c.rate_auth_per_sec), c.rate_auth_burst};
+  return o;
+}
+
 }  // namespace
 
 struct gateway_app::parts {
   parts(const gateway_config& c, tradeledger::ledger& ledger)
       : db(pool_options(c.postgres_url)),
         redis(c.redis_url, redis_options()),
+        limits(rate_limits(c)),
+        limiter(c.redis_url, limits),
         trading(ledger, markets(), api::public_api_options{c.ledger_timeout}) {}
 
   pg::pool db;
   redis::async_client redis;
+  ratelimit::limiter_options limits;
+  ratelimit::redis_limiter limiter;
   api::public_api trading;
 };
 
@@ -61,9 +75,13 @@ gateway_app::~gateway_app() {
 }
 
 void gateway_app::add_routes(http::router& r) {
+  parts& p = *parts_;
+  // The IP limit runs first, so a flood is refused before any token is verified.
+  const http::filter by_ip = ratelimit::limit_by_ip(p.limiter, p.limits.ip);
   api::route_filters filters;
-  filters.idempotent = api::require_idempotency(parts_->redis);
-  parts_->trading.add_routes(r, filters);
+  filters.authenticated = {by_ip, ratelimit::limit_by_user(p.limiter, p.limits.user)};
+  filters.idempotent = api::require_idempotency(p.redis);
+  p.trading.add_routes(r, filters);
 }
 
 void gateway_app::start() {}

@@ -36,15 +36,21 @@ const redis::script& release_script() {
   return s;
 }
 
-}  // namespace
+// A named class with a member coroutine rather than a lambda coroutine, and no braced
+// temporaries in coroutine statements: GCC 12 miscompiles both (double-destroyed temporaries).
+class idempotency_lock {
+ public:
+  idempotency_lock(redis::async_client& redis, idempotency_options options)
+      : redis_(redis),
+        options_(options),
+        conflicts_(
+            metrics::default_registry().counter("gateway_idempotency_in_progress_total",
+                                                "Requests refused while their key was in flight")),
+        unlocked_(metrics::default_registry().counter(
+            "gateway_idempotency_unlocked_total",
+            "Requests run without the Redis lock (Redis down)")) {}
 
-http::filter require_idempotency(redis::async_client& redis, idempotency_options options) {
-  auto& conflicts = metrics::default_registry().counter(
-      "gateway_idempotency_in_progress_total", "Requests refused while their key was in flight");
-  auto& unlocked = metrics::default_registry().counter(
-      "gateway_idempotency_unlocked_total", "Requests run without the Redis lock (Redis down)");
-  return [&redis, options, &conflicts, &unlocked](
-             http::request& req, const http::handler& next) -> net::awaitable<http::response> {
+  net::awaitable<http::response> run(http::request& req, const http::handler& next) {
     const auto key = req.header("Idempotency-Key");
     if (!key || key->empty()) {
       co_return http::error_response(400, "IDEMPOTENCY_KEY_REQUIRED",
@@ -55,31 +61,56 @@ http::filter require_idempotency(redis::async_client& redis, idempotency_options
                                      "Idempotency-Key must be 1..255 printable ASCII characters",
                                      req.request_id);
     }
-    const std::string lock_key = "idem:" + req.principal + ":" + std::string(*key);
+    std::string lock_key = "idem:";
+    lock_key.append(req.principal).append(":").append(*key);
     const std::string token = random_token();
-    auto set = redis.command(
-        {"SET", lock_key, token, "NX", "PX", std::to_string(options.lock_ttl.count())});
+    std::vector<std::string> set_cmd;
+    set_cmd.reserve(6);
+    set_cmd.push_back("SET");
+    set_cmd.push_back(lock_key);
+    set_cmd.push_back(token);
+    set_cmd.push_back("NX");
+    set_cmd.push_back("PX");
+    set_cmd.push_back(std::to_string(options_.lock_ttl.count()));
+    auto set = redis_.command(std::move(set_cmd));
     const redis::reply r = co_await std::move(set);
     const bool locked = r.ok() && !r.is_nil();
     if (r.ok() && r.is_nil()) {
-      conflicts.inc();
+      conflicts_.inc();
       co_return http::error_response(409, "IDEM_IN_PROGRESS",
                                      "a request with this Idempotency-Key is still in progress",
                                      req.request_id);
     }
     if (!r.ok()) {
-      unlocked.inc();
+      unlocked_.inc();
       log::warn("idempotency lock unavailable, continuing without it",
                 {{"request_id", req.request_id}, {"error", r.str}});
     }
     auto inner = next(req);
     http::response res = co_await std::move(inner);
     if (locked) {
-      auto release = redis.eval(release_script(), {lock_key}, {token});
+      std::vector<std::string> keys;
+      keys.push_back(lock_key);
+      std::vector<std::string> args;
+      args.push_back(token);
+      auto release = redis_.eval(release_script(), std::move(keys), std::move(args));
       co_await std::move(release);
     }
     co_return res;
-  };
+  }
+
+ private:
+  redis::async_client& redis_;
+  idempotency_options options_;
+  metrics::counter& conflicts_;
+  metrics::counter& unlocked_;
+};
+
+}  // namespace
+
+http::filter require_idempotency(redis::async_client& redis, idempotency_options options) {
+  auto lock = std::make_shared<idempotency_lock>(redis, options);
+  return [lock](http::request& req, const http::handler& next) { return lock->run(req, next); };
 }
 
 }  // namespace mc::gateway::api

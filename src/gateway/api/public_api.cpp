@@ -76,7 +76,8 @@ net::awaitable<http::response> public_api::topup(http::request& req) {
   if (auto* f = std::get_if<tl::parse_failure>(&parsed)) co_return refused(*f, req);
   auto call = [this, r = std::move(std::get<tl::topup_request>(parsed)),
                ctx = context(req)]() mutable { return ledger_.topup(std::move(r), ctx); };
-  co_return co_await answer(std::move(call), req);
+  auto pending = answer(std::move(call), req);
+  co_return co_await std::move(pending);
 }
 
 net::awaitable<http::response> public_api::place_order(http::request& req) {
@@ -85,7 +86,8 @@ net::awaitable<http::response> public_api::place_order(http::request& req) {
   if (auto* f = std::get_if<tl::parse_failure>(&parsed)) co_return refused(*f, req);
   auto call = [this, r = std::move(std::get<tl::place_order_request>(parsed)),
                ctx = context(req)]() mutable { return ledger_.place_order(std::move(r), ctx); };
-  co_return co_await answer(std::move(call), req);
+  auto pending = answer(std::move(call), req);
+  co_return co_await std::move(pending);
 }
 
 net::awaitable<http::response> public_api::get_order(http::request& req) {
@@ -94,7 +96,8 @@ net::awaitable<http::response> public_api::get_order(http::request& req) {
   auto call = [this, user = req.principal, id = std::move(*order), ctx = context(req)]() mutable {
     return ledger_.get_order(std::move(user), std::move(id), ctx);
   };
-  co_return co_await answer(std::move(call), req);
+  auto pending = answer(std::move(call), req);
+  co_return co_await std::move(pending);
 }
 
 net::awaitable<http::response> public_api::list_orders(http::request& req) {
@@ -104,7 +107,8 @@ net::awaitable<http::response> public_api::list_orders(http::request& req) {
   if (auto* f = std::get_if<tl::parse_failure>(&parsed)) co_return refused(*f, req);
   auto call = [this, q = std::move(std::get<tl::list_orders_query>(parsed)),
                ctx = context(req)]() mutable { return ledger_.list_orders(std::move(q), ctx); };
-  co_return co_await answer(std::move(call), req);
+  auto pending = answer(std::move(call), req);
+  co_return co_await std::move(pending);
 }
 
 net::awaitable<http::response> public_api::cancel_order(http::request& req) {
@@ -112,7 +116,8 @@ net::awaitable<http::response> public_api::cancel_order(http::request& req) {
   if (!order) co_return order_not_found(req);
   auto call = [this, c = tl::cancel_order_request{req.principal, std::move(*order)},
                ctx = context(req)]() mutable { return ledger_.cancel_order(std::move(c), ctx); };
-  co_return co_await answer(std::move(call), req);
+  auto pending = answer(std::move(call), req);
+  co_return co_await std::move(pending);
 }
 
 net::awaitable<http::response> public_api::replace_order(http::request& req) {
@@ -122,14 +127,16 @@ net::awaitable<http::response> public_api::replace_order(http::request& req) {
   if (auto* f = std::get_if<tl::parse_failure>(&parsed)) co_return refused(*f, req);
   auto call = [this, r = std::move(std::get<tl::replace_order_request>(parsed)),
                ctx = context(req)]() mutable { return ledger_.replace_order(std::move(r), ctx); };
-  co_return co_await answer(std::move(call), req);
+  auto pending = answer(std::move(call), req);
+  co_return co_await std::move(pending);
 }
 
 net::awaitable<http::response> public_api::portfolio(http::request& req) {
   auto call = [this, user = req.principal, ctx = context(req)]() mutable {
     return ledger_.portfolio(std::move(user), ctx);
   };
-  co_return co_await answer(std::move(call), req);
+  auto pending = answer(std::move(call), req);
+  co_return co_await std::move(pending);
 }
 
 net::awaitable<http::response> public_api::order_book(http::request& req) {
@@ -143,7 +150,8 @@ net::awaitable<http::response> public_api::order_book(http::request& req) {
                ctx = context(req)]() mutable {
     return ledger_.order_book(std::move(symbol), d, ctx);
   };
-  co_return co_await answer(std::move(call), req);
+  auto pending = answer(std::move(call), req);
+  co_return co_await std::move(pending);
 }
 
 }  // namespace mc::gateway::api
