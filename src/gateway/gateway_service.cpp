@@ -10,6 +10,10 @@
 #include "common/redis/async_client.h"
 #include "engine/market_spec.h"
 #include "gateway/api/idempotency_lock.h"
+#include "gateway/api/order_stream.h"
+#include "gateway/auth/auth_filter.h"
+#include "gateway/auth/auth_routes.h"
+#include "gateway/auth/auth_service.h"
 #include "gateway/api/public_api.h"
 #include "gateway/ratelimit/rate_limit_filter.h"
 #include "gateway/ratelimit/redis_limiter.h"
@@ -39,6 +43,14 @@ tradeledger::market_catalog markets() {
   return tradeledger::market_catalog(engine::default_config());
 }
 
+auth::auth_options auth_settings(const gateway_config& c) {
+  auth::auth_options o;
+  o.jwt_secret = c.jwt_secret;
+  o.hash_workers = c.auth_hash_workers;
+  o.hash_queue_max = c.auth_hash_queue_max;
+  return o;
+}
+
 ratelimit::limiter_options rate_limits(const gateway_config& c) {
   ratelimit::limiter_options o;
   o.user = {"user", static_cast<double>(c.rate_user_per_sec), c.rate_user_burst};
@@ -53,15 +65,19 @@ struct gateway_app::parts {
   parts(const gateway_config& c, tradeledger::ledger& ledger)
       : db(pool_options(c.postgres_url)),
         redis(c.redis_url, redis_options()),
+        accounts(auth_settings(c), db),
         limits(rate_limits(c)),
         limiter(c.redis_url, limits),
-        trading(ledger, markets(), api::public_api_options{c.ledger_timeout}) {}
+        trading(ledger, markets(), api::public_api_options{c.ledger_timeout}),
+        orders(c.redis_url) {}
 
   pg::pool db;
   redis::async_client redis;
+  auth::auth_service accounts;
   ratelimit::limiter_options limits;
   ratelimit::redis_limiter limiter;
   api::public_api trading;
+  api::order_stream orders;
 };
 
 gateway_app::gateway_app(gateway_config config, tradeledger::ledger& ledger, net::io_context&)
@@ -78,15 +94,18 @@ void gateway_app::add_routes(http::router& r) {
   parts& p = *parts_;
   // The IP limit runs first, so a flood is refused before any token is verified.
   const http::filter by_ip = ratelimit::limit_by_ip(p.limiter, p.limits.ip);
+  auth::add_auth_routes(r, p.accounts, {ratelimit::limit_by_ip(p.limiter, p.limits.auth_ip)});
   api::route_filters filters;
-  filters.authenticated = {by_ip, ratelimit::limit_by_user(p.limiter, p.limits.user)};
+  filters.authenticated = {by_ip, auth::require_user(p.accounts.verifier()),
+                           ratelimit::limit_by_user(p.limiter, p.limits.user)};
   filters.idempotent = api::require_idempotency(p.redis);
   p.trading.add_routes(r, filters);
+  p.orders.add_route(r, auth::require_user_ws(p.accounts.verifier()));
 }
 
-void gateway_app::start() {}
+void gateway_app::start() { parts_->orders.start(); }
 
-void gateway_app::stop() {}
+void gateway_app::stop() { parts_->orders.stop(); }
 
 net::awaitable<bool> gateway_app::ready() {
   bool db_ok = co_await parts_->db.ping();
