@@ -6,9 +6,11 @@
 namespace mc::gateway::auth {
 namespace {
 
+namespace net = boost::asio;
+
 http::response unauthorized(const http::request& req) {
-  auto res = http::error_response(401, http::code::unauthorized,
-                                  "missing or invalid access token", req.request_id);
+  auto res = http::error_response(401, http::code::unauthorized, "missing or invalid access token",
+                                  req.request_id);
   res.set_header("WWW-Authenticate", "Bearer");
   return res;
 }

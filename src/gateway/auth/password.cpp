@@ -51,7 +51,8 @@ const std::string& dummy_password_hash() {
     ensure_sodium();
     std::array<unsigned char, 32> secret{};
     randombytes_buf(secret.data(), secret.size());
-    return hash_password(std::string_view(reinterpret_cast<const char*>(secret.data()), secret.size()));
+    return hash_password(
+        std::string_view(reinterpret_cast<const char*>(secret.data()), secret.size()));
   }();
   return hash;
 }
