@@ -14,6 +14,7 @@
 #include "gateway/auth/auth_filter.h"
 #include "gateway/auth/auth_routes.h"
 #include "gateway/auth/auth_service.h"
+#include "gateway/market/quote_hub.h"
 #include "gateway/api/public_api.h"
 #include "gateway/ratelimit/rate_limit_filter.h"
 #include "gateway/ratelimit/redis_limiter.h"
@@ -51,6 +52,13 @@ auth::auth_options auth_settings(const gateway_config& c) {
   return o;
 }
 
+market::quote_hub_options quote_settings(const gateway_config& c) {
+  market::quote_hub_options o;
+  o.redis_url = c.redis_url;
+  o.symbols = c.symbols;
+  return o;
+}
+
 ratelimit::limiter_options rate_limits(const gateway_config& c) {
   ratelimit::limiter_options o;
   o.user = {"user", static_cast<double>(c.rate_user_per_sec), c.rate_user_burst};
@@ -69,6 +77,7 @@ struct gateway_app::parts {
         limits(rate_limits(c)),
         limiter(c.redis_url, limits),
         trading(ledger, markets(), api::public_api_options{c.ledger_timeout}),
+        quotes(quote_settings(c)),
         orders(c.redis_url) {}
 
   pg::pool db;
@@ -77,6 +86,7 @@ struct gateway_app::parts {
   ratelimit::limiter_options limits;
   ratelimit::redis_limiter limiter;
   api::public_api trading;
+  market::quote_hub quotes;
   api::order_stream orders;
 };
 
@@ -101,11 +111,15 @@ void gateway_app::add_routes(http::router& r) {
   filters.idempotent = api::require_idempotency(p.redis);
   p.trading.add_routes(r, filters);
   p.orders.add_route(r, auth::require_user_ws(p.accounts.verifier()));
+  p.quotes.add_routes(r, {by_ip});
 }
 
 void gateway_app::start() { parts_->orders.start(); }
 
-void gateway_app::stop() { parts_->orders.stop(); }
+void gateway_app::stop() {
+  parts_->orders.stop();
+  parts_->quotes.stop();
+}
 
 net::awaitable<bool> gateway_app::ready() {
   bool db_ok = co_await parts_->db.ping();

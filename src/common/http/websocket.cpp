@@ -78,6 +78,39 @@ net::awaitable<void> websocket::close(std::uint16_t code, std::string_view reaso
   co_await finish_close(s);
 }
 
+net::awaitable<bool> websocket::send_shared(std::shared_ptr<const std::string> text) {
+  auto& s = *impl_;
+  if (!s.open || s.close_pending) co_return false;
+  if (s.writing) {  // rare: a send_text() of the same connection is writing; queue a copy
+    if (s.queue.size() >= s.queue_limit) co_return false;
+    s.queue.push_back(*text);
+    co_return true;
+  }
+  s.writing = true;
+  s.ws.text(true);
+  auto [ec, n] = co_await s.ws.async_write(net::buffer(*text), use_tuple);
+  while (!ec && !s.queue.empty()) {
+    std::string next = std::move(s.queue.front());
+    s.queue.pop_front();
+    std::tie(ec, n) = co_await s.ws.async_write(net::buffer(next), use_tuple);
+  }
+  s.writing = false;
+  if (ec) {
+    s.open = false;
+    s.queue.clear();
+    co_return false;
+  }
+  if (s.close_pending && s.open) co_await finish_close(s);
+  co_return true;
+}
+
+void websocket::abort() noexcept {
+  auto& s = *impl_;
+  s.open = false;
+  beast::error_code ec;
+  beast::get_lowest_layer(s.ws).socket().close(ec);
+}
+
 bool websocket::is_open() const noexcept {
   return impl_->open;
 }

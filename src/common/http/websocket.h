@@ -37,6 +37,14 @@ class websocket {
   // Sends a close frame (after queued messages). 1000 = normal, 1001 = going away.
   net::awaitable<void> close(std::uint16_t code = 1000, std::string_view reason = {});
 
+  // For fan-out: writes one shared payload without copying it (the caller keeps its own
+  // queue and awaits each write). Same result as send_text; copied only when it has to
+  // queue behind a send_text() in progress.
+  net::awaitable<bool> send_shared(std::shared_ptr<const std::string> text);
+  // Cuts the TCP connection at once, failing any write that a peer which stopped reading
+  // keeps blocked (a close frame would queue behind it forever).
+  void abort() noexcept;
+
   bool is_open() const noexcept;
   std::size_t queued() const noexcept;
   net::any_io_executor get_executor() const;

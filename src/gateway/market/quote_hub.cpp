@@ -1,0 +1,363 @@
+// Threads: the subscriber thread runs on_message → deliver (enqueue only, never writes);
+// each client's writer runs on its connection's strand; a resync thread reloads the snapshot.
+#include "gateway/market/quote_hub.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+#include <variant>
+
+#include "common/http/websocket.h"
+#include "common/log/log.h"
+#include "common/metrics/metrics.h"
+#include "common/redis/client.h"
+#include "gateway/market/client_request.h"
+
+namespace mc::gateway::market {
+
+namespace net = boost::asio;
+using steady = std::chrono::steady_clock;
+
+namespace {
+struct hub_metrics {
+  metrics::gauge& clients;
+  metrics::counter& sent;
+  metrics::counter& coalesced;
+  metrics::counter& dropped;
+  metrics::counter& slow_closed;
+};
+hub_metrics& m() {
+  auto& r = metrics::default_registry();
+  static hub_metrics hm{
+      r.gauge("mc_gateway_ws_quote_clients", "Connected /ws/quotes clients"),
+      r.counter("mc_gateway_ws_quote_messages_sent_total", "Quote frames written to clients"),
+      r.counter("mc_gateway_ws_quote_coalesced_total",
+                "Quotes replaced by a newer one in a full client queue"),
+      r.counter("mc_gateway_ws_quote_dropped_total",
+                "Quotes dropped from a full client queue (more symbols than slots)"),
+      r.counter("mc_gateway_ws_quote_slow_closed_total", "Clients closed for staying behind")};
+  return hm;
+}
+constexpr std::uint16_t policy_violation = 1008;
+}  // namespace
+
+struct quote_hub::session {
+  session(http::websocket_ptr w, std::size_t limit, std::uint64_t all)
+      : ws(std::move(w)), wake(ws->get_executor()), queue(limit), mask(all) {
+    wake.expires_at(steady::time_point::max());
+  }
+  http::websocket_ptr ws;
+  net::steady_timer wake;  // cancelled (on the strand) to wake the writer
+  std::mutex mutex;        // guards the fields below
+  send_queue queue;
+  bool writer_idle = false;
+  bool closing = false;
+  std::optional<steady::time_point> full_since;
+  std::atomic<std::uint64_t> mask;  // bit i: symbol i wanted
+};
+
+quote_hub::quote_hub(quote_hub_options options)
+    : options_(std::move(options)),
+      latest_(options_.symbols.size()),
+      clients_(std::make_shared<const std::vector<std::shared_ptr<session>>>()) {
+  if (options_.symbols.empty() || options_.symbols.size() > 64) {
+    throw std::invalid_argument("quote_hub: 1..64 symbols expected");
+  }
+  if (!redis::parse_url(options_.redis_url)) {
+    throw std::invalid_argument("bad Redis URL: " + options_.redis_url);
+  }
+  m();
+  subscriber_ = std::make_unique<redis::subscriber>(
+      options_.redis_url,
+      [this](std::string_view ch, std::string_view payload) { on_message(ch, payload); });
+  subscriber_->psubscribe({options_.channel_prefix + "*"});
+  resync_thread_ = std::thread([this] { resync_loop(); });
+}
+
+quote_hub::~quote_hub() {
+  stop();
+}
+
+void quote_hub::stop() {
+  {
+    std::lock_guard lock(resync_mutex_);
+    stopping_ = true;
+  }
+  resync_cv_.notify_all();
+  if (resync_thread_.joinable()) resync_thread_.join();
+  if (subscriber_) subscriber_->stop();
+}
+
+bool quote_hub::wait_ready(std::chrono::milliseconds timeout) {
+  auto deadline = steady::now() + timeout;
+  if (!subscriber_->wait_subscribed(timeout)) return false;
+  while (snapshot_loads_.load() == 0) {
+    if (steady::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+std::optional<std::uint32_t> quote_hub::index_of(std::string_view symbol) const {
+  const auto& s = options_.symbols;
+  auto it = std::find(s.begin(), s.end(), symbol);
+  if (it == s.end()) return std::nullopt;
+  return static_cast<std::uint32_t>(it - s.begin());
+}
+
+payload_ptr quote_hub::latest(const std::string& symbol) const {
+  auto idx = index_of(symbol);
+  if (!idx) return nullptr;
+  std::lock_guard lock(mutex_);
+  return latest_[*idx];
+}
+
+quote_hub_stats quote_hub::stats() const {
+  std::size_t n = 0;
+  {
+    std::lock_guard lock(mutex_);
+    n = clients_->size();
+  }
+  return {n,
+          sent_.load(),
+          coalesced_.load(),
+          dropped_.load(),
+          slow_closed_.load(),
+          snapshot_loads_.load(),
+          max_queue_seen_.load()};
+}
+
+void quote_hub::on_message(std::string_view channel, std::string_view payload) {
+  if (!channel.starts_with(options_.channel_prefix)) return;
+  auto idx = index_of(channel.substr(options_.channel_prefix.size()));
+  if (!idx) return;  // a symbol this gateway does not serve
+  deliver(*idx, std::make_shared<const std::string>(payload));
+}
+
+void quote_hub::deliver(std::uint32_t idx, payload_ptr payload) {
+  std::shared_ptr<const std::vector<std::shared_ptr<session>>> clients;
+  {
+    // Updating the cache and taking the client list together keeps each client's stream
+    // ordered against the snapshot it got in attach().
+    std::lock_guard lock(mutex_);
+    latest_[idx] = payload;
+    clients = clients_;
+  }
+  for (const auto& s : *clients) enqueue(s, idx, payload);
+}
+
+void quote_hub::enqueue(const std::shared_ptr<session>& sp, std::uint32_t idx, payload_ptr p) {
+  auto& s = *sp;
+  if (!(s.mask.load(std::memory_order_relaxed) & (std::uint64_t{1} << idx))) return;
+  bool wake = false;
+  bool close_slow = false;
+  {
+    std::lock_guard lock(s.mutex);
+    if (s.closing) return;
+    switch (s.queue.push(idx, std::move(p))) {
+      case send_queue::push_result::queued:
+        break;
+      case send_queue::push_result::coalesced:
+        coalesced_.fetch_add(1, std::memory_order_relaxed);
+        m().coalesced.inc();
+        break;
+      case send_queue::push_result::dropped_oldest:
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+        m().dropped.inc();
+        break;
+    }
+    std::size_t size = s.queue.size();
+    std::size_t seen = max_queue_seen_.load(std::memory_order_relaxed);
+    while (size > seen && !max_queue_seen_.compare_exchange_weak(seen, size)) {
+    }
+    if (s.queue.full()) {
+      auto now = steady::now();
+      if (!s.full_since) s.full_since = now;
+      if (now - *s.full_since >= options_.slow_client_timeout_ms) {
+        s.closing = true;
+        close_slow = true;
+      }
+    } else {
+      s.full_since.reset();
+    }
+    if (s.writer_idle) {
+      s.writer_idle = false;
+      wake = true;
+    }
+  }
+  if (close_slow) {
+    slow_closed_.fetch_add(1, std::memory_order_relaxed);
+    m().slow_closed.inc();
+    auto ws = s.ws;
+    net::co_spawn(
+        ws->get_executor(),
+        [ws]() -> net::awaitable<void> {
+          co_await ws->close(policy_violation, "client too slow");
+          // A write blocked on a peer that stopped reading would keep the close queued.
+          if (ws->is_open()) ws->abort();
+        },
+        net::detached);
+  }
+  // The posted wake-up keeps the session alive: the client may disconnect meanwhile.
+  if (wake || close_slow) net::post(s.ws->get_executor(), [sp] { sp->wake.cancel(); });
+}
+
+void quote_hub::attach(const std::shared_ptr<session>& s) {
+  std::lock_guard lock(mutex_);
+  auto next = std::make_shared<std::vector<std::shared_ptr<session>>>(*clients_);
+  next->push_back(s);
+  clients_ = std::move(next);
+  std::lock_guard slock(s->mutex);
+  for (std::uint32_t i = 0; i < latest_.size(); ++i) {
+    if (latest_[i]) s->queue.push(i, latest_[i]);
+  }
+}
+
+void quote_hub::detach(const std::shared_ptr<session>& s) {
+  std::lock_guard lock(mutex_);
+  auto next = std::make_shared<std::vector<std::shared_ptr<session>>>(*clients_);
+  std::erase(*next, s);
+  clients_ = std::move(next);
+}
+
+bool quote_hub::load_snapshot() {
+  redis::client c(options_.redis_url);
+  auto r = c.command({"HGETALL", options_.snapshot_key});
+  if (!r.ok() || r.type != redis::reply_type::array) return false;
+  for (std::size_t i = 0; i + 1 < r.elements.size(); i += 2) {
+    auto idx = index_of(r.elements[i].str);
+    if (!idx) continue;
+    auto fresh = std::make_shared<const std::string>(std::move(r.elements[i + 1].str));
+    payload_ptr current;
+    {
+      std::lock_guard lock(mutex_);
+      current = latest_[*idx];
+    }
+    // Only changes go out, so a resync does not repeat quotes clients already have.
+    if (!current || *current != *fresh) deliver(*idx, std::move(fresh));
+  }
+  snapshot_loads_.fetch_add(1);
+  return true;
+}
+
+void quote_hub::resync_loop() {
+  std::uint64_t seen_reconnects = 0;
+  bool loaded = false;
+  std::unique_lock lock(resync_mutex_);
+  while (!stopping_) {
+    auto reconnects = subscriber_->reconnects();
+    // Load only once subscribed, so no quote falls between the snapshot and the stream.
+    if ((!loaded || reconnects != seen_reconnects) && subscriber_->connected()) {
+      lock.unlock();
+      bool ok = load_snapshot();
+      lock.lock();
+      if (ok) {
+        loaded = true;
+        seen_reconnects = reconnects;
+      }
+    }
+    resync_cv_.wait_for(lock, options_.resync_interval_ms, [this] { return stopping_; });
+  }
+}
+
+namespace {
+
+// Drains the client's queue onto the socket, one shared payload at a time; sleeps on the
+// timer when the queue is empty.
+net::awaitable<void> write_loop(std::shared_ptr<quote_hub::session> s,
+                                std::atomic<std::uint64_t>& sent) {
+  for (;;) {
+    std::optional<payload_ptr> next;
+    {
+      std::lock_guard lock(s->mutex);
+      if (s->closing) co_return;
+      next = s->queue.pop();
+      if (!next) s->writer_idle = true;
+    }
+    if (!next) {
+      boost::system::error_code ec;
+      co_await s->wake.async_wait(net::redirect_error(net::use_awaitable, ec));
+      s->wake.expires_at(steady::time_point::max());
+      continue;
+    }
+    if (!co_await s->ws->send_shared(std::move(*next))) co_return;
+    sent.fetch_add(1, std::memory_order_relaxed);
+    m().sent.inc();
+  }
+}
+
+}  // namespace
+
+void quote_hub::add_routes(http::router& r, const http::filter_list& rest_filters) {
+  r.add(
+      "GET", "/api/quotes",
+      [this](http::request& req) -> net::awaitable<http::response> {
+        auto symbol = req.find_query_param("symbol");
+        if (symbol) {
+          auto idx = index_of(*symbol);
+          if (!idx) {
+            co_return http::error_response(400, "INVALID_SYMBOL", "unknown symbol: " + *symbol,
+                                           req.request_id);
+          }
+          auto p = latest(*symbol);
+          if (!p) {
+            co_return http::error_response(503, "SERVICE_UNAVAILABLE",
+                                           "no quote yet for " + *symbol, req.request_id);
+          }
+          co_return http::json_response(200, *p);
+        }
+        std::string body = "{\"quotes\":[";
+        bool first = true;
+        {
+          std::lock_guard lock(mutex_);
+          for (const auto& p : latest_) {
+            if (!p) continue;
+            if (!first) body += ',';
+            body += *p;
+            first = false;
+          }
+        }
+        body += "]}";
+        co_return http::json_response(200, std::move(body));
+      },
+      rest_filters);
+
+  r.add_websocket("/ws/quotes",
+                  [this](http::websocket_ptr ws, http::request&) -> net::awaitable<void> {
+                    std::uint64_t all = options_.symbols.size() == 64
+                                            ? ~std::uint64_t{0}
+                                            : (std::uint64_t{1} << options_.symbols.size()) - 1;
+                    auto s = std::make_shared<session>(ws, options_.client_queue_limit, all);
+                    attach(s);
+                    m().clients.inc();
+                    net::co_spawn(ws->get_executor(), write_loop(s, sent_), net::detached);
+                    // The reader handles subscribe requests and keeps the heartbeat alive.
+                    while (auto msg = co_await ws->read_text()) {
+                      auto parsed = parse_client_request(*msg, options_.symbols);
+                      if (auto* e = std::get_if<request_error>(&parsed)) {
+                        co_await ws->send_text(error_frame(*e));
+                        continue;
+                      }
+                      std::uint64_t mask = 0;
+                      for (const auto& sym : std::get<subscribe_request>(parsed).symbols) {
+                        mask |= std::uint64_t{1} << *index_of(sym);
+                      }
+                      s->mask.store(mask);
+                    }
+                    detach(s);
+                    m().clients.dec();
+                    {
+                      std::lock_guard lock(s->mutex);
+                      s->closing = true;
+                    }
+                    s->wake.cancel();  // on the strand: the writer sees `closing` and ends
+                  });
+}
+
+}  // namespace mc::gateway::market

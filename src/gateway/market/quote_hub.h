@@ -1,0 +1,99 @@
+// The gateway's market data: a cache of the latest quote per symbol, loaded from Redis's
+// `quotes:latest` hash and kept current from Pub/Sub `quotes:*`, served as GET /api/quotes and
+// fanned out to /ws/quotes clients. One Redis subscription serves every client; a quote is
+// one shared payload, queued per client under that client's own small lock.
+// Heartbeats: the http::server pings idle WebSockets and drops dead peers
+// (server_options::ws_idle_timeout); the hub keeps a reader running for that.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/http/router.h"
+#include "common/redis/subscriber.h"
+#include "gateway/market/send_queue.h"
+
+namespace mc::gateway::market {
+
+struct quote_hub_options {
+  std::string redis_url;
+  std::vector<std::string> symbols{"BTC-USD", "ETH-USD"};  // what is valid; at most 64
+  std::string channel_prefix = "quotes:";                  // as Quotes publishes
+  std::string snapshot_key = "quotes:latest";              // as Quotes HSETs
+  std::size_t client_queue_limit = 64;  // pending quotes per client before coalescing
+  // A client whose queue stays full this long is closed (1008 "client too slow").
+  std::chrono::milliseconds slow_client_timeout_ms{5000};
+  // How often to check whether the subscriber reconnected (then reload the snapshot) or
+  // the first snapshot load is still missing.
+  std::chrono::milliseconds resync_interval_ms{250};
+};
+
+struct quote_hub_stats {
+  std::uint64_t clients;
+  std::uint64_t sent;
+  std::uint64_t coalesced;
+  std::uint64_t dropped;
+  std::uint64_t slow_closed;
+  std::uint64_t snapshot_loads;
+  std::size_t max_queue_seen;  // the largest per-client queue ever observed
+};
+
+class quote_hub {
+ public:
+  // Throws std::invalid_argument on a bad Redis URL or symbol list (start-up). Starts the
+  // subscriber and the snapshot loader; Redis being down is not an error (it retries).
+  explicit quote_hub(quote_hub_options options);
+  ~quote_hub();  // stop()
+  quote_hub(const quote_hub&) = delete;
+  quote_hub& operator=(const quote_hub&) = delete;
+
+  // GET /api/quotes behind `rest_filters`, and WS /ws/quotes. `r` must not outlive the hub.
+  void add_routes(http::router& r, const http::filter_list& rest_filters);
+
+  // Until subscribed and the snapshot was loaded once (start-up, readiness, tests).
+  bool wait_ready(std::chrono::milliseconds timeout);
+  void stop();
+
+  // The cached payload of `symbol`; nullptr when none yet or unknown.
+  payload_ptr latest(const std::string& symbol) const;
+  quote_hub_stats stats() const;
+
+  struct session;  // one WebSocket client, defined in quote_hub.cpp
+
+ private:
+  std::optional<std::uint32_t> index_of(std::string_view symbol) const;
+  void on_message(std::string_view channel, std::string_view payload);
+  // Stores `payload` as the newest for `idx` and queues it to every interested client.
+  void deliver(std::uint32_t idx, payload_ptr payload);
+  bool load_snapshot();
+  void resync_loop();
+  void enqueue(const std::shared_ptr<session>& s, std::uint32_t idx, payload_ptr p);
+  void attach(const std::shared_ptr<session>& s);
+  void detach(const std::shared_ptr<session>& s);
+
+  quote_hub_options options_;
+
+  mutable std::mutex mutex_;  // guards latest_ and clients_ (never held while writing)
+  std::vector<payload_ptr> latest_;
+  std::shared_ptr<const std::vector<std::shared_ptr<session>>> clients_;
+
+  std::atomic<std::uint64_t> sent_{0}, coalesced_{0}, dropped_{0}, slow_closed_{0},
+      snapshot_loads_{0};
+  std::atomic<std::size_t> max_queue_seen_{0};
+
+  std::unique_ptr<redis::subscriber> subscriber_;
+  std::mutex resync_mutex_;
+  std::condition_variable resync_cv_;
+  bool stopping_ = false;
+  std::thread resync_thread_;
+};
+
+}  // namespace mc::gateway::market
