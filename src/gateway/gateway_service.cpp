@@ -114,7 +114,9 @@ void gateway_app::add_routes(http::router& r) {
   p.quotes.add_routes(r, {by_ip});
 }
 
-void gateway_app::start() { parts_->orders.start(); }
+void gateway_app::start() {
+  parts_->orders.start();
+}
 
 void gateway_app::stop() {
   parts_->orders.stop();
