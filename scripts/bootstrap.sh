@@ -20,26 +20,40 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# Node.js runs the OpenAPI linter at test time (never at run time). A machine that already has
+# node and npm (another distribution of them) keeps them; otherwise Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
 fi
 
-echo "bootstrap: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-# Boost 1.81's dev packages conflict with 1.74's; remove the old ones first if present.
-if dpkg-query -W -f='${Status}' libboost1.74-dev 2>/dev/null | grep -q "install ok installed"; then
-  $SUDO apt-get remove -y -q libboost1.74-dev >&2 || true
+install_packages() {
+  echo "bootstrap: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  # Boost 1.81's dev packages conflict with 1.74's; remove the old ones first if present.
+  if dpkg-query -W -f='${Status}' libboost1.74-dev 2>/dev/null | grep -q "install ok installed"; then
+    $SUDO apt-get remove -y -q libboost1.74-dev >&2 || true
+  fi
+  $SUDO apt-get update -q >&2
+  # Don't let the Debian service scripts start system-wide PostgreSQL/Redis/nginx: we run private ones.
+  policy_added=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    policy_added=1
+    trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  if [ $policy_added -eq 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+}
+
+if [ ${#missing[@]} -gt 0 ]; then install_packages; fi
+
+# npm tooling, pinned by package-lock.json; reinstalled only when the lockfile changed.
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if ! cmp -s "$ROOT/package-lock.json" "$ROOT/node_modules/.package-lock.json.installed" 2>/dev/null; then
+  echo "bootstrap: npm ci (OpenAPI linter)" >&2
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  cp "$ROOT/package-lock.json" "$ROOT/node_modules/.package-lock.json.installed"
 fi
-$SUDO apt-get update -q >&2
-# Don't let the Debian service scripts start system-wide PostgreSQL/Redis/nginx: we run private ones.
-policy_added=0
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-  $SUDO chmod +x /usr/sbin/policy-rc.d
-  policy_added=1
-  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
-fi
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
-if [ $policy_added -eq 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
