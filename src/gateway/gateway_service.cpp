@@ -15,6 +15,7 @@
 #include "gateway/auth/auth_routes.h"
 #include "gateway/auth/auth_service.h"
 #include "gateway/market/quote_hub.h"
+#include "gateway/openapi/openapi_document.h"
 #include "gateway/api/public_api.h"
 #include "gateway/ratelimit/rate_limit_filter.h"
 #include "gateway/ratelimit/redis_limiter.h"
@@ -112,6 +113,7 @@ void gateway_app::add_routes(http::router& r) {
   p.trading.add_routes(r, filters);
   p.orders.add_route(r, auth::require_user_ws(p.accounts.verifier()));
   p.quotes.add_routes(r, {by_ip});
+  openapi::add_route(r);
 }
 
 void gateway_app::start() {

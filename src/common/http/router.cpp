@@ -201,4 +201,13 @@ std::string_view router::pattern(std::size_t route_index) const {
   return impl_->routes.at(route_index)->pattern;
 }
 
+std::vector<route_info> router::routes() const {
+  std::vector<route_info> out;
+  for (const auto& r : impl_->routes) {
+    for (const auto& [verb, _] : r->methods) out.push_back({verb, r->pattern, false});
+    if (r->ws) out.push_back({"GET", r->pattern, true});
+  }
+  return out;
+}
+
 }  // namespace mc::http

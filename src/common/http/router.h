@@ -49,6 +49,13 @@ struct route_match {
   std::string allow;                      // kind::method_not_allowed: e.g. "GET, POST"
 };
 
+// One registered route, for listings (the OpenAPI agreement check).
+struct route_info {
+  std::string method;  // "GET", ...; "GET" for a WebSocket route
+  std::string pattern;
+  bool websocket = false;
+};
+
 class router {
  public:
   router();
@@ -68,6 +75,8 @@ class router {
                     std::map<std::string, std::string>& params) const;
   std::size_t route_count() const;
   std::string_view pattern(std::size_t route_index) const;
+  // Every (method, pattern), in registration order of the patterns.
+  std::vector<route_info> routes() const;
 
  private:
   struct impl;
