@@ -105,7 +105,8 @@ start_redis() {
   if redis_running; then return 0; fi
   : > "$DIR/redis.log"  # this start's lines only: an abort below is this start's
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$DIR" \
-    --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" --save "" --appendonly no >/dev/null
+    --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" --save "" \
+    --appendonly yes --appendfsync everysec >/dev/null
   # Up to 20 s: under a parallel test run a cold start can take seconds.
   for _ in $(seq 1 200); do
     if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then return 0; fi
@@ -123,7 +124,7 @@ stop_pg() {
 stop_redis() {
   if redis_running; then
     local pid; pid=$(cat "$DIR/redis.pid")
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.05; done
   fi
   rm -f "$DIR/redis.pid"

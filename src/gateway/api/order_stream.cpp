@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <deque>
 
 #include "common/http/websocket.h"
@@ -48,14 +49,38 @@ order_stream::~order_stream() {
 }
 
 void order_stream::start() {
-  subscriber_ = std::make_unique<redis::subscriber>(
-      redis_url_,
-      [this](std::string_view channel, std::string_view payload) { on_message(channel, payload); });
-  subscriber_->psubscribe({std::string(channel_prefix) + "*"});
+  reader_ = std::make_unique<redis::stream_reader>(
+      redis_url_, "events:orders", "$",
+      [this](const std::vector<redis::stream_entry>& batch) { on_batch(batch); },
+      [this](const std::string&, const std::string&) { on_gap(); });
+}
+
+void order_stream::on_batch(const std::vector<redis::stream_entry>& batch) {
+  for (const auto& e : batch) {
+    if (e.seq != 0 && e.seq <= last_seq_) continue;  // a repeat from the at-least-once relay
+    last_seq_ = std::max(last_seq_, e.seq);
+    on_message(e.channel, e.payload);
+  }
+}
+
+// Events this gateway never read are gone from the stream: every client is told, and its
+// user_seq will jump; GET /api/orders has the truth.
+void order_stream::on_gap() {
+  std::lock_guard lock(mutex_);
+  for (auto& [user, list] : by_user_) {
+    for (auto& c : list) {
+      {
+        std::lock_guard cl(c->mutex);
+        c->queue.push_back(std::make_shared<const std::string>(
+            R"({"event":"gap","message":"events may be missing: re-read GET /api/orders"})"));
+      }
+      net::post(c->wake.get_executor(), [c] { c->wake.cancel(); });
+    }
+  }
 }
 
 void order_stream::stop() {
-  if (subscriber_) subscriber_->stop();
+  if (reader_) reader_->stop();
   std::lock_guard lock(mutex_);
   for (auto& [user, list] : by_user_) {
     for (auto& c : list) {
@@ -67,7 +92,7 @@ void order_stream::stop() {
 }
 
 bool order_stream::wait_subscribed(std::chrono::milliseconds timeout) {
-  return subscriber_ && subscriber_->wait_subscribed(timeout);
+  return reader_ && reader_->wait_reading(timeout);
 }
 
 std::size_t order_stream::clients() const {

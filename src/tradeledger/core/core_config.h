@@ -37,6 +37,7 @@ struct core_config {
   std::size_t outbox_batch_max = 2000;             // rows per relay round (one PUBLISH pipeline)
   std::chrono::milliseconds outbox_poll_ms{1000};  // fallback poll when nobody wakes it
   std::chrono::milliseconds outbox_backoff_max_ms{2000};  // retry delay cap while Redis is down
+  std::int64_t outbox_stream_maxlen = 100'000;  // entries kept per event stream (approximate)
   std::chrono::milliseconds stop_flush_timeout_ms{5000};  // stop(): wait this long for the relay
   // start(): wait this long for the database's writer lock (a previous instance finishing).
   std::chrono::milliseconds writer_lock_wait_ms{30000};

@@ -101,6 +101,7 @@ void ledger_core::start() {
     rc.batch_max = config_.outbox_batch_max;
     rc.poll_ms = config_.outbox_poll_ms;
     rc.backoff_max_ms = config_.outbox_backoff_max_ms;
+    rc.stream_maxlen = config_.outbox_stream_maxlen;
     relay_ = std::make_unique<outbox_relay>(rc);
     relay_->start();
   }

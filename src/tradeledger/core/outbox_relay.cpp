@@ -41,13 +41,24 @@ std::vector<outbox_row> read_rows(pqxx::connection& conn, std::int64_t next, std
   return out;
 }
 
-// One PUBLISH pipeline; throws unless Redis accepted every command.
-void publish(redis::client& redis, const std::vector<outbox_row>& rows) {
+// One pipeline: each row appended to its family's stream (Redis assigns the entry id; the
+// payload and the "seq" field carry the outbox sequence number, by which consumers drop the
+// repeats an at-least-once relay may produce) and published on its channel for live
+// listeners. Ids are Redis's own rather than <seq>-0 so that a stream outliving its database
+// (a test, a restored backup) never refuses new events as "older than the top".
+// Throws unless Redis accepted every command.
+void publish(redis::client& redis, const std::vector<outbox_row>& rows, const std::string& maxlen) {
   std::vector<std::vector<std::string>> cmds;
-  cmds.reserve(rows.size());
-  for (const auto& r : rows) cmds.push_back({"PUBLISH", r.channel, r.payload});
-  for (const auto& reply : redis.pipeline(cmds)) {
-    if (!reply.ok()) throw std::runtime_error("redis PUBLISH failed: " + reply.str);
+  cmds.reserve(rows.size() * 2);
+  for (const auto& r : rows) {
+    cmds.push_back({"XADD", outbox_stream_of(r.channel), "MAXLEN", "~", maxlen, "*", "seq",
+                    std::to_string(r.seq), "channel", r.channel, "payload", r.payload});
+    cmds.push_back({"PUBLISH", r.channel, r.payload});
+  }
+  const auto replies = redis.pipeline(cmds);
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    if (!replies[i].ok())
+      throw std::runtime_error("redis " + cmds[i][0] + " failed: " + replies[i].str);
   }
 }
 
@@ -61,6 +72,12 @@ void write_cursor(pqxx::connection& conn, std::int64_t seq) {
 }
 
 }  // namespace
+
+std::string outbox_stream_of(std::string_view channel) {
+  // Every user's order events share one stream; other families (trades:<SYMBOL>) get their own.
+  if (channel.substr(0, 7) == "orders:") return "events:orders";
+  return "events:" + std::string(channel);
+}
 
 outbox_relay::outbox_relay(outbox_relay_config config)
     : config_(std::move(config)),
@@ -139,6 +156,7 @@ void outbox_relay::count(std::size_t n, std::int64_t last_seq) {
 void outbox_relay::run() {
   std::unique_ptr<pqxx::connection> pg;
   redis::client redis(config_.redis_url);
+  const std::string maxlen = std::to_string(config_.stream_maxlen);
   auto backoff = config_.backoff_initial_ms;
   std::int64_t next = 0;    // the next seq to publish; 0 until the cursor has been read
   std::int64_t stored = 0;  // the cursor as last written
@@ -164,7 +182,7 @@ void outbox_relay::run() {
           read_back_total_.inc(rows.size());
         }
         if (!rows.empty()) {
-          publish(redis, rows);
+          publish(redis, rows, maxlen);
           next = rows.back().seq + 1;
           published_now = rows.size();
           count(published_now, next - 1);

@@ -1,5 +1,9 @@
 // The outbox relay: a thread that publishes committed outbox rows to Redis strictly in seq
-// order (one PUBLISH pipeline per round) and records its progress in outbox_cursor.
+// order and records its progress in outbox_cursor. Each row goes two ways in one pipeline per
+// round: appended to its family's Redis Stream (events:orders for every user's order events,
+// events:trades:<SYMBOL> for trades; fields seq, channel, payload; trimmed
+// to about stream_maxlen entries), so a consumer that was away catches up from the last id it
+// saw; and PUBLISHed on its channel (orders:<user>, trades:<SYMBOL>) for live-only listeners.
 //
 // The persister hands each committed batch's rows over in memory (offer()), so in the normal
 // case nothing is read back from PostgreSQL. The table stays the source of truth: when the
@@ -36,7 +40,11 @@ struct outbox_relay_config {
   std::chrono::milliseconds cursor_interval_ms{200};
   std::chrono::milliseconds backoff_initial_ms{50};
   std::chrono::milliseconds backoff_max_ms{2000};
+  std::int64_t stream_maxlen = 100'000;  // XADD MAXLEN ~: entries kept per stream (approximate)
 };
+
+// The Redis Stream a channel's events are appended to: events:orders or events:<channel>.
+std::string outbox_stream_of(std::string_view channel);
 
 class outbox_relay {
  public:

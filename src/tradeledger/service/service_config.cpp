@@ -25,6 +25,8 @@ service_config load_service_config(const config::env_reader& env) {
       static_cast<std::size_t>(env.integer("HTTP_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 << 20));
   c.batch_max = static_cast<std::size_t>(
       env.integer("TRADE_LEDGER_BATCH_MAX", static_cast<int64_t>(default_batch_max), 1, 1 << 20));
+  c.outbox_stream_maxlen =
+      env.integer("OUTBOX_STREAM_MAXLEN", c.outbox_stream_maxlen, 1000, 1'000'000'000);
   c.queue_max = static_cast<std::size_t>(
       env.integer("TRADE_LEDGER_QUEUE_MAX", static_cast<int64_t>(default_queue_max), 1, 1 << 24));
   c.db_connections = static_cast<std::size_t>(env.integer("TRADE_LEDGER_DB_CONNECTIONS", 4, 1, 64));

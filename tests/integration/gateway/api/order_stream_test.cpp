@@ -1,5 +1,6 @@
 // WS /ws/orders against a real Redis: a signed-in client receives its own order events as
-// TradeLedger's relay publishes them, never another user's, and gets its greeting first.
+// TradeLedger's relay appends them to the stream, never another user's, each once, and gets
+// its greeting first.
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -66,9 +67,12 @@ class OrderStream : public ::testing::Test {
     ioc_.stop();
     for (auto& t : threads_) t.join();
   }
-  void publish(const std::string& user, const std::string& payload) {
+  // What TradeLedger's outbox relay does: append to the order-event stream.
+  void publish(const std::string& user, const std::string& payload, std::int64_t seq) {
     redis::client r(mc::test::redis_url());
-    ASSERT_TRUE(r.command({"PUBLISH", "orders:" + user, payload}).ok());
+    ASSERT_TRUE(r.command({"XADD", "events:orders", "*", "seq", std::to_string(seq), "channel",
+                           "orders:" + user, "payload", payload})
+                    .ok());
   }
   // Waits (bounded) until the stream has this many clients registered.
   bool clients_are(std::size_t n) {
@@ -92,9 +96,10 @@ TEST_F(OrderStream, DeliversOwnEventsOnlyInOrder) {
   EXPECT_EQ(alice.read(), R"({"event":"subscribed","user_id":"alice"})");
   EXPECT_EQ(bob.read(), R"({"event":"subscribed","user_id":"bob"})");
   ASSERT_TRUE(clients_are(2));
-  publish("alice", R"({"seq":7,"user_seq":1,"event":"order"})");
-  publish("bob", R"({"seq":8,"user_seq":1,"event":"order"})");
-  publish("alice", R"({"seq":9,"user_seq":2,"event":"fill"})");
+  publish("alice", R"({"seq":7,"user_seq":1,"event":"order"})", 7);
+  publish("bob", R"({"seq":8,"user_seq":1,"event":"order"})", 8);
+  publish("alice", R"({"seq":7,"user_seq":1,"event":"order"})", 7);  // a relay repeat: dropped
+  publish("alice", R"({"seq":9,"user_seq":2,"event":"fill"})", 9);
   EXPECT_EQ(alice.read(), R"({"seq":7,"user_seq":1,"event":"order"})");
   EXPECT_EQ(alice.read(), R"({"seq":9,"user_seq":2,"event":"fill"})");
   EXPECT_EQ(bob.read(), R"({"seq":8,"user_seq":1,"event":"order"})");
