@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "common/http/message.h"
-#include "tradeledger/service/service_auth.h"
+#include "tradeledger/api/service_auth.h"
 #include "tradeledger/service/tradeledger_service.h"
 
 namespace mc::test::tl {
