@@ -24,22 +24,12 @@ net::awaitable<void> finish_close(websocket::impl& s) {
   (void)ec;  // the peer may already be gone; either way the connection is finished
 }
 
-}  // namespace
-
-websocket::websocket(std::unique_ptr<impl> state) : impl_(std::move(state)) {}
-websocket::~websocket() = default;
-
-net::awaitable<bool> websocket::send_text(std::string text) {
-  auto& s = *impl_;
-  if (!s.open || s.close_pending) co_return false;
-  if (s.writing) {
-    if (s.queue.size() >= s.queue_limit) co_return false;
-    s.queue.push_back(std::move(text));
-    co_return true;
-  }
+// The one writer of a connection: writes `first` (which the caller keeps alive), then whatever
+// was queued meanwhile, then a pending close. false when the connection broke.
+net::awaitable<bool> write_then_drain(websocket::impl& s, net::const_buffer first) {
   s.writing = true;
   s.ws.text(true);
-  auto [ec, n] = co_await s.ws.async_write(net::buffer(text), use_tuple);
+  auto [ec, n] = co_await s.ws.async_write(first, use_tuple);
   while (!ec && !s.queue.empty()) {
     std::string next = std::move(s.queue.front());
     s.queue.pop_front();
@@ -53,6 +43,22 @@ net::awaitable<bool> websocket::send_text(std::string text) {
   }
   if (s.close_pending && s.open) co_await finish_close(s);
   co_return true;
+}
+
+}  // namespace
+
+websocket::websocket(std::unique_ptr<impl> state) : impl_(std::move(state)) {}
+websocket::~websocket() = default;
+
+net::awaitable<bool> websocket::send_text(std::string text) {
+  auto& s = *impl_;
+  if (!s.open || s.close_pending) co_return false;
+  if (s.writing) {
+    if (s.queue.size() >= s.queue_limit) co_return false;
+    s.queue.push_back(std::move(text));
+    co_return true;
+  }
+  co_return co_await write_then_drain(s, net::buffer(text));
 }
 
 net::awaitable<std::optional<std::string>> websocket::read_text() {
@@ -86,22 +92,7 @@ net::awaitable<bool> websocket::send_shared(std::shared_ptr<const std::string> t
     s.queue.push_back(*text);
     co_return true;
   }
-  s.writing = true;
-  s.ws.text(true);
-  auto [ec, n] = co_await s.ws.async_write(net::buffer(*text), use_tuple);
-  while (!ec && !s.queue.empty()) {
-    std::string next = std::move(s.queue.front());
-    s.queue.pop_front();
-    std::tie(ec, n) = co_await s.ws.async_write(net::buffer(next), use_tuple);
-  }
-  s.writing = false;
-  if (ec) {
-    s.open = false;
-    s.queue.clear();
-    co_return false;
-  }
-  if (s.close_pending && s.open) co_await finish_close(s);
-  co_return true;
+  co_return co_await write_then_drain(s, net::buffer(*text));
 }
 
 void websocket::abort() noexcept {
