@@ -5,6 +5,7 @@
 #include "core_test_util.h"
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unistd.h>
@@ -19,29 +20,41 @@ namespace {
 using namespace std::chrono_literals;
 using CoreOutbox = core_fixture;
 
+// Everything published on the watched patterns. The test Redis is shared, so events of other
+// databases' relays may show up too: own() keeps only those that are this database's rows
+// (same seq AND same payload as its outbox), in arrival order.
 struct collector {
   std::mutex mutex;
-  std::vector<std::int64_t> seqs;
+  std::vector<std::pair<std::int64_t, std::string>> events;  // (seq, payload)
   std::vector<std::string> channels;
 
   void on(std::string_view channel, std::string_view payload) {
     const auto v = boost::json::parse(payload).as_object();
     std::lock_guard lock(mutex);
-    seqs.push_back(v.at("seq").as_int64());
+    events.emplace_back(v.at("seq").as_int64(), std::string(payload));
     channels.emplace_back(channel);
   }
-  std::vector<std::int64_t> snapshot() {
+  std::vector<std::int64_t> own(const std::string& db) {
+    pqxx::connection conn(db);
+    pqxx::work tx(conn);
+    std::map<std::int64_t, std::string> rows;
+    for (const auto& r : tx.exec("SELECT seq, payload FROM tradeledger.outbox")) {
+      rows.emplace(r[0].as<std::int64_t>(), r[1].as<std::string>());
+    }
     std::lock_guard lock(mutex);
-    return seqs;
+    std::vector<std::int64_t> out;
+    for (const auto& [seq, payload] : events) {
+      auto it = rows.find(seq);
+      if (it != rows.end() && it->second == payload) out.push_back(seq);
+    }
+    return out;
   }
-  // Waits until the newest seq seen reaches `seq`.
-  bool wait_for(std::int64_t seq, std::chrono::milliseconds timeout) {
+  // Waits until the newest of this database's events seen reaches `seq`.
+  bool wait_for(const std::string& db, std::int64_t seq, std::chrono::milliseconds timeout) {
     const auto until = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < until) {
-      {
-        std::lock_guard lock(mutex);
-        if (!seqs.empty() && seqs.back() >= seq) return true;
-      }
+      const auto seen = own(db);
+      if (!seen.empty() && seen.back() >= seq) return true;
       std::this_thread::sleep_for(20ms);
     }
     return false;
@@ -82,8 +95,8 @@ TEST_F(CoreOutbox, PublishesInOrderAndSurvivesRedisRestart) {
   topup(b, "1", "BTC");
   limit(a, "BUY", "50000.00", "0.01");
   limit(b, "SELL", "50000.00", "0.004");
-  ASSERT_TRUE(got.wait_for(max_seq(db_), 10s));
-  auto seen = got.snapshot();
+  ASSERT_TRUE(got.wait_for(db_, max_seq(db_), 10s));
+  auto seen = got.own(db_);
   ASSERT_GE(seen.size(), 6u);  // order, trade, 2 fills, 2 order updates
   EXPECT_EQ(seen.front(), 1);
   expect_contiguous(seen);
@@ -113,8 +126,8 @@ TEST_F(CoreOutbox, PublishesInOrderAndSurvivesRedisRestart) {
   }
   EXPECT_EQ(max_seq(db_, true), 0);
   limit(b, "SELL", "50000.00", "0.001");  // one more event after the outage
-  ASSERT_TRUE(got.wait_for(max_seq(db_), 10s));
-  seen = got.snapshot();
+  ASSERT_TRUE(got.wait_for(db_, max_seq(db_), 10s));
+  seen = got.own(db_);
   std::vector<std::int64_t> after(std::find(seen.begin(), seen.end(), before_outage) + 1,
                                   seen.end());
   ASSERT_FALSE(after.empty());
@@ -168,12 +181,12 @@ relay_run run_relay(int committed, const std::vector<std::pair<int, int>>& offer
     relay.offer(std::move(rows));
   }
   relay.start();
-  EXPECT_TRUE(got.wait_for(committed, 10s));
+  EXPECT_TRUE(got.wait_for(db, committed, 10s));
   relay.stop(5s);
   EXPECT_EQ(relay.published(), static_cast<std::uint64_t>(committed));
   pqxx::connection c(db);
   pqxx::nontransaction tx(c);
-  return {got.snapshot(), read_back.value() - read_before,
+  return {got.own(db), read_back.value() - read_before,
           tx.exec1("SELECT published_seq FROM tradeledger.outbox_cursor")[0].as<std::int64_t>()};
 }
 
