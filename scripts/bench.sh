@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark against a Release build and writes results under build/bench/:
-#   engine.json (Google Benchmark), http.json, quotes.json, tradeledger.json (flat JSON), and
-#   pg_ceiling.json: how many orders' rows PostgreSQL alone can write per second here.
+#   engine.json (Google Benchmark), http.json, quotes.json, tradeledger.json (flat JSON),
+#   pg_ceiling.json: how many orders' rows PostgreSQL alone can write per second here, and
+#   gateway.json: orders end to end through the gateway vs TradeLedger direct (own system).
 # The servers the benchmarks need (PostgreSQL, Redis) are private instances on free ports.
 set -euo pipefail
 
@@ -46,5 +47,8 @@ result = {"orders": 20000, "seconds": round(seconds, 3), "orders_per_sec": round
 json.dump(result, open(sys.argv[3], "w"))
 print(json.dumps(result))
 PY
+
+echo "== gateway ==" # the split system on its own free ports: gateway vs TradeLedger direct
+"$ROOT/scripts/bench-gateway.sh" "$BUILD"   # writes $OUT/gateway.json
 
 echo "results in $OUT"

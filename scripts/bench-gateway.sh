@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Gateway benchmark: starts the three services the way `make up` does (scripts/run.sh
+# background) on free ports with a private run folder and the rate limits raised, waits for
+# /readyz, runs bench/gateway/gateway_bench (orders end to end through the gateway vs straight
+# into TradeLedger's internal API) and, when built, ws_fanout_bench (/ws/quotes fan-out); writes
+# build/bench/gateway.json; stops everything it started, also on failure or Ctrl-C.
+#   scripts/bench-gateway.sh [BUILD_DIR] [gateway_bench options, e.g. --duration-s 5]
+# WS_CLIENTS (default 1000) sets the number of WebSocket clients: ws_fanout_bench holds both ends
+# of every connection in one process, so twice that many descriptors must fit under `ulimit -n`
+# (at 20 quotes/s, 4,000 clients already saturate two cores: 1,000 keep every frame).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-build/release}
+shift || true
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+OUT="$ROOT/build/bench"
+mkdir -p "$OUT"
+for bin in "$BUILD/bench/gateway/gateway_bench" "$BUILD/src/cmd/gateway" "$BUILD/src/cmd/tradeledger" "$BUILD/src/cmd/quotes"; do
+  [ -x "$bin" ] || { echo "bench-gateway: $bin not built" >&2; exit 1; }
+done
+
+RUN=$(mktemp -d /tmp/mc-bench-gateway.XXXXXX)
+export MC_RUN_DIR=$RUN MC_PG_PORT=auto MC_REDIS_PORT=auto MC_MODE=services
+# Below the ephemeral range (32768 up), where outgoing connections cannot take the port first.
+free_port() { while :; do p=$(( 20000 + RANDOM % 12000 )); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
+GATEWAY_PORT=$(free_port); QUOTES_PORT=$(free_port); TRADE_LEDGER_PORT=$(free_port)
+while [ "$QUOTES_PORT" = "$GATEWAY_PORT" ]; do QUOTES_PORT=$(free_port); done
+while [ "$TRADE_LEDGER_PORT" = "$GATEWAY_PORT" ] || [ "$TRADE_LEDGER_PORT" = "$QUOTES_PORT" ]; do TRADE_LEDGER_PORT=$(free_port); done
+export GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT
+export MIGRATIONS_DIR=$ROOT/migrations BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warn
+# One load generator on one address would otherwise be throttled after a few dozen requests.
+export RATE_LIMIT_USER_PER_SEC=1000000 RATE_LIMIT_USER_BURST=1000000 \
+  RATE_LIMIT_IP_PER_SEC=1000000 RATE_LIMIT_IP_BURST=1000000 \
+  RATE_LIMIT_AUTH_PER_SEC=1000000 RATE_LIMIT_AUTH_BURST=1000000
+# TradeLedger's per-request log line is a benchmark-off setting (as in tradeledger_bench).
+export HTTP_ACCESS_LOG=false
+
+cleanup() {
+  "$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
+  rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$ROOT/scripts/run.sh" background "$BUILD"
+wait_ready() {  # name port
+  for _ in $(seq 1 300); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$2/readyz")" = 200 ] && return 0
+    sleep 0.1
+  done
+  echo "bench-gateway: $1 not ready on :$2 (logs: $RUN/logs/$1.log)" >&2
+  tail -5 "$RUN/logs/$1.log" >&2 || true
+  exit 1
+}
+wait_ready tradeledger "$TRADE_LEDGER_PORT"
+wait_ready gateway "$GATEWAY_PORT"
+
+# The service-token key the run generated (run.sh writes it once per run folder).
+service_secret=$(sed -n 's/^SERVICE_JWT_SECRET=//p' "$RUN/secrets")
+[ -n "$service_secret" ] || { echo "bench-gateway: no SERVICE_JWT_SECRET in $RUN/secrets" >&2; exit 1; }
+
+echo "bench-gateway: gateway :$GATEWAY_PORT, tradeledger :$TRADE_LEDGER_PORT, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+watch=gateway=$(cat "$RUN/pids/gateway.pid"),tradeledger=$(cat "$RUN/pids/tradeledger.pid"),quotes=$(cat "$RUN/pids/quotes.pid")
+SERVICE_JWT_SECRET=$service_secret "$BUILD/bench/gateway/gateway_bench" \
+  --gateway-port "$GATEWAY_PORT" --ledger-port "$TRADE_LEDGER_PORT" --out "$OUT/gateway.json" \
+  --watch-pids "$watch" "$@"
+
+# WebSocket fan-out (another tool, optional): its clients and p99 join gateway.json.
+ws_bin="$BUILD/bench/gateway/ws_fanout_bench"
+ws_clients=0 ws_p99=null
+if [ -x "$ws_bin" ]; then
+  redis_url=$(sed -n 's/^REDIS_URL=//p' "$RUN/infra/env")
+  ws_args=(--redis "$redis_url" --clients "${WS_CLIENTS:-1000}")
+  echo "== ws fan-out: $ws_bin ${ws_args[*]} =="
+  ws_out=$("$ws_bin" "${ws_args[@]}") || echo "bench-gateway: ws_fanout_bench failed" >&2
+  echo "$ws_out"
+  ws_clients=$(sed -n 's/^connected \([0-9]*\) of .*/\1/p' <<<"$ws_out" | tail -1)
+  ws_frames=$(sed -n 's/^frames \([0-9]*\) .*/\1/p' <<<"$ws_out" | tail -1)
+  ws_p99=$(sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p' <<<"$ws_out" | tail -1)
+  [ -n "$ws_clients" ] || ws_clients=0
+  # No frame delivered: nothing was measured.
+  if [ -z "$ws_p99" ] || [ "${ws_frames:-0}" = 0 ]; then ws_clients=0 ws_p99=null; fi
+else
+  echo "bench-gateway: $ws_bin not built: ws_clients=0, ws_p99_ms=null"
+fi
+python3 - "$OUT/gateway.json" "$ws_clients" "$ws_p99" <<'PY'
+import json, sys
+path, clients, p99 = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+result = json.load(open(path))
+result["ws_clients"] = clients
+result["ws_p99_ms"] = None if p99 == "null" else float(p99)
+json.dump(result, open(path, "w"))
+print(json.dumps(result))
+PY
