@@ -62,6 +62,7 @@ service_secret=$(sed -n 's/^SERVICE_JWT_SECRET=//p' "$RUN/secrets")
 
 echo "bench-gateway: gateway :$GATEWAY_PORT, tradeledger :$TRADE_LEDGER_PORT, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 watch=gateway=$(cat "$RUN/pids/gateway.pid"),tradeledger=$(cat "$RUN/pids/tradeledger.pid"),quotes=$(cat "$RUN/pids/quotes.pid")
+[ -f "$RUN/infra/redis.pid" ] && watch+=,redis=$(cat "$RUN/infra/redis.pid")
 SERVICE_JWT_SECRET=$service_secret "$BUILD/bench/gateway/gateway_bench" \
   --gateway-port "$GATEWAY_PORT" --ledger-port "$TRADE_LEDGER_PORT" --out "$OUT/gateway.json" \
   --watch-pids "$watch" "$@"

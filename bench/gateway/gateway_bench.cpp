@@ -305,7 +305,7 @@ path_result measure(const options& opt, const std::string& name, std::uint16_t p
       other -= used;
       std::printf(", %s %.0f us", opt.watch[i].first.c_str(), 1e6 * used / n);
     }
-    std::printf(", load generator %.0f us, everything else (PostgreSQL, Redis, kernel) %.0f us\n",
+    std::printf(", load generator %.0f us, everything else (PostgreSQL, kernel) %.0f us\n",
                 1e6 * (after.self - before.self) / n, 1e6 * other / n);
   }
 

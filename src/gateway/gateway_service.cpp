@@ -26,7 +26,7 @@ namespace {
 
 redis::async_client_options redis_options() {
   redis::async_client_options options;
-  options.connections = 4;
+  options.connections = 2;  // each pipelines: two keep both I/O threads busy
   // A request waits at most this long for Redis before the gateway falls back (rate limits)
   // or goes ahead without the lock (idempotency): Redis trouble must not stall the API.
   options.queue_wait_ms = std::chrono::milliseconds{250};
@@ -71,12 +71,13 @@ ratelimit::limiter_options rate_limits(const gateway_config& c) {
 }  // namespace
 
 struct gateway_app::parts {
-  parts(const gateway_config& c, tradeledger::ledger& ledger)
+  // Redis runs on the server's io_context: a Redis call costs no thread hand-off.
+  parts(const gateway_config& c, tradeledger::ledger& ledger, net::any_io_executor io)
       : db(pool_options(c.postgres_url)),
-        redis(c.redis_url, redis_options()),
+        redis(io, c.redis_url, redis_options()),
         accounts(auth_settings(c), db),
         limits(rate_limits(c)),
-        limiter(c.redis_url, limits),
+        limiter(io, c.redis_url, limits),
         trading(ledger, markets(), api::public_api_options{c.ledger_timeout}),
         quotes(quote_settings(c)),
         orders(c.redis_url) {}
@@ -91,10 +92,10 @@ struct gateway_app::parts {
   api::order_stream orders;
 };
 
-gateway_app::gateway_app(gateway_config config, tradeledger::ledger& ledger, net::io_context&)
+gateway_app::gateway_app(gateway_config config, tradeledger::ledger& ledger, net::io_context& io)
     : config_(std::move(config)) {
   pg::migrate(config_.postgres_url, "gateway", config_.migrations_dir + "/gateway");
-  parts_ = std::make_unique<parts>(config_, ledger);
+  parts_ = std::make_unique<parts>(config_, ledger, io.get_executor());
 }
 
 gateway_app::~gateway_app() {

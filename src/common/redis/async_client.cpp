@@ -1,170 +1,174 @@
-// Worker threads for async_client: each owns one sync client; jobs carry the coroutine's
-// completion handler and post the result back to the coroutine's executor.
+// async_client over pipelined connections: picks the least busy one, turns the coroutine's
+// completion handler into a pending_request, and does EVALSHA's NOSCRIPT fallback.
 #include "common/redis/async_client.h"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
+
+#include <atomic>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include "common/redis/pipelined_connection.h"
+
 namespace mc::redis {
 
-struct async_client::impl {
-  struct job {
-    virtual ~job() = default;
-    virtual void run(client& c) = 0;
-    virtual void fail(const std::string& why) = 0;
-    std::chrono::steady_clock::time_point deadline;
-  };
+namespace {
 
-  async_client_options options;
-  mutable std::mutex mutex;
-  std::condition_variable ready;
-  std::deque<std::unique_ptr<job>> queue;
-  bool stopping = false;
-  std::uint64_t rejected = 0;
-  std::vector<std::thread> workers;
-
-  void enqueue(std::unique_ptr<job> j) {
-    const char* refusal = nullptr;
-    {
-      std::lock_guard lock(mutex);
-      if (stopping) {
-        refusal = "ERR redis client shutting down";
-      } else if (queue.size() >= options.queue_max) {
-        refusal = "ERR redis queue full";
-      } else {
-        j->deadline = std::chrono::steady_clock::now() + options.queue_wait_ms;
-        queue.push_back(std::move(j));
-      }
-      if (refusal) ++rejected;
-    }
-    if (refusal) {
-      j->fail(refusal);
-      return;
-    }
-    ready.notify_one();
+// Resumes the coroutine on its own executor, never on the connection's strand. The tracked
+// executor keeps the caller's io_context running while the command is out.
+template <class Handler>
+struct handler_request final : detail::pending_request {
+  explicit handler_request(Handler h)
+      : executor(net::prefer(net::get_associated_executor(h),
+                             net::execution::outstanding_work.tracked)),
+        handler(std::move(h)) {}
+  void complete(std::vector<reply> replies) override {
+    net::post(executor, [h = std::move(handler), r = std::move(replies)]() mutable {
+      std::move(h)(std::move(r));
+    });
   }
-
-  void worker_loop(client c) {
-    for (;;) {
-      std::unique_ptr<job> j;
-      {
-        std::unique_lock lock(mutex);
-        ready.wait(lock, [&] { return stopping || !queue.empty(); });
-        if (queue.empty()) return;  // drain before exiting: queued callers are waiting
-        j = std::move(queue.front());
-        queue.pop_front();
-      }
-      if (std::chrono::steady_clock::now() > j->deadline) {
-        {
-          std::lock_guard lock(mutex);
-          ++rejected;
-        }
-        j->fail("ERR redis queue wait exceeded");
-        continue;
-      }
-      j->run(c);
-    }
-  }
-
-  // Runs work(client&) -> Result on a worker; on refusal the result is on_fail(reason).
-  template <class Result, class Work, class Fail>
-  net::awaitable<Result> execute(Work work, Fail on_fail) {
-    co_return co_await net::async_initiate<const net::use_awaitable_t<>&, void(Result)>(
-        [this](auto handler, Work w, Fail f) {
-          using job_t = typed_job<Result, Work, Fail, decltype(handler)>;
-          enqueue(std::make_unique<job_t>(std::move(w), std::move(f), std::move(handler)));
-        },
-        net::use_awaitable, std::move(work), std::move(on_fail));
-  }
-
-  template <class Result, class Work, class Fail, class Handler>
-  struct typed_job final : job {
-    typed_job(Work w, Fail f, Handler h)
-        : work(std::move(w)),
-          on_fail(std::move(f)),
-          executor(net::prefer(net::get_associated_executor(h),
-                               net::execution::outstanding_work.tracked)),
-          handler(std::move(h)) {}
-    void run(client& c) override { complete(work(c)); }
-    void fail(const std::string& why) override { complete(on_fail(why)); }
-    // Resumes the coroutine on its own executor, never on the worker thread.
-    void complete(Result r) {
-      net::post(executor, [h = std::move(handler), r = std::move(r)]() mutable {
-        std::move(h)(std::move(r));
-      });
-    }
-    Work work;
-    Fail on_fail;
-    // Tracked work keeps the caller's io_context running while the command is out.
-    std::decay_t<decltype(net::prefer(std::declval<net::associated_executor_t<Handler>>(),
-                                      net::execution::outstanding_work.tracked))>
-        executor;
-    Handler handler;
-  };
+  std::decay_t<decltype(net::prefer(std::declval<net::associated_executor_t<Handler>>(),
+                                    net::execution::outstanding_work.tracked))>
+      executor;
+  Handler handler;
 };
+
+bool is_noscript(const reply& r) {
+  return r.type == reply_type::error && r.str.rfind("NOSCRIPT", 0) == 0;
+}
+
+}  // namespace
+
+struct async_client::impl {
+  // Only when the client runs its own thread.
+  std::unique_ptr<net::io_context> own_io;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> own_work;
+  std::thread own_thread;
+
+  std::vector<std::unique_ptr<detail::pipelined_connection>> connections;
+  std::atomic<std::size_t> next{0};
+
+  void open(net::any_io_executor ex, const std::string& url, const async_client_options& o) {
+    if (o.connections == 0) throw std::invalid_argument("redis async_client needs connections > 0");
+    auto ep = parse_url(url);
+    if (!ep) throw std::invalid_argument("invalid redis URL (want redis://host:port[/db]): " + url);
+    for (std::size_t i = 0; i < o.connections; ++i) {
+      connections.push_back(std::make_unique<detail::pipelined_connection>(ex, *ep, o));
+    }
+  }
+
+  // The least busy connection; ties go round-robin so idle connections all get used.
+  detail::pipelined_connection& pick() {
+    const std::size_t n = connections.size();
+    const std::size_t start = next.fetch_add(1, std::memory_order_relaxed);
+    detail::pipelined_connection* best = connections[start % n].get();
+    for (std::size_t i = 1; i < n && best->load() > 0; ++i) {
+      auto* c = connections[(start + i) % n].get();
+      if (c->load() < best->load()) best = c;
+    }
+    return *best;
+  }
+
+  // Sends `count` commands already in RESP; completes with `count` replies.
+  net::awaitable<std::vector<reply>> run(std::string wire, std::size_t count) {
+    return net::async_initiate<const net::use_awaitable_t<>&, void(std::vector<reply>)>(
+        [this](auto handler, std::string w, std::size_t n) {
+          auto r = std::make_unique<handler_request<decltype(handler)>>(std::move(handler));
+          r->wire = std::move(w);
+          r->count = n;
+          pick().submit(std::move(r));
+        },
+        net::use_awaitable, std::move(wire), count);
+  }
+};
+
+async_client::async_client(net::any_io_executor executor, const std::string& url,
+                           async_client_options options)
+    : impl_(std::make_unique<impl>()) {
+  impl_->open(std::move(executor), url, options);
+}
 
 async_client::async_client(const std::string& url, async_client_options options)
     : impl_(std::make_unique<impl>()) {
-  if (options.connections == 0)
-    throw std::invalid_argument("redis async_client needs connections > 0");
-  impl_->options = options;
-  std::vector<client> clients;
-  for (std::size_t i = 0; i < options.connections; ++i) clients.emplace_back(url, options.client);
-  for (auto& c : clients) {
-    impl_->workers.emplace_back(
-        [this, c = std::move(c)]() mutable { impl_->worker_loop(std::move(c)); });
-  }
+  impl_->own_io = std::make_unique<net::io_context>(1);
+  impl_->own_work.emplace(impl_->own_io->get_executor());
+  impl_->open(impl_->own_io->get_executor(), url, options);
+  impl_->own_thread = std::thread([io = impl_->own_io.get()] { io->run(); });
 }
 
 async_client::~async_client() {
-  {
-    std::lock_guard lock(impl_->mutex);
-    impl_->stopping = true;
+  for (auto& c : impl_->connections) c->close();
+  impl_->connections.clear();
+  if (impl_->own_io) {
+    impl_->own_work.reset();  // run() returns once the closes have failed what was pending
+    impl_->own_thread.join();
   }
-  impl_->ready.notify_all();
-  for (auto& w : impl_->workers) w.join();
 }
 
 net::awaitable<reply> async_client::command(std::vector<std::string> args) {
-  return impl_->execute<reply>([args = std::move(args)](client& c) { return c.command(args); },
-                               [](const std::string& why) { return reply::error(why, true); });
+  if (args.empty()) co_return reply::error("ERR empty redis command");
+  auto call = impl_->run(detail::encode_command(args), 1);
+  std::vector<reply> r = co_await std::move(call);
+  co_return std::move(r.front());
 }
 
 net::awaitable<std::vector<reply>> async_client::pipeline(
     std::vector<std::vector<std::string>> cmds) {
-  const std::size_t n = cmds.size();
-  return impl_->execute<std::vector<reply>>(
-      [cmds = std::move(cmds)](client& c) { return c.pipeline(cmds); },
-      [n](const std::string& why) { return std::vector<reply>(n, reply::error(why, true)); });
+  if (cmds.empty()) co_return std::vector<reply>{};
+  std::string wire;
+  for (const auto& c : cmds) {
+    if (c.empty()) co_return std::vector<reply>(cmds.size(), reply::error("ERR empty redis command"));
+    wire += detail::encode_command(c);
+  }
+  auto call = impl_->run(std::move(wire), cmds.size());
+  co_return co_await std::move(call);
 }
 
 net::awaitable<reply> async_client::eval(const script& s, std::vector<std::string> keys,
                                          std::vector<std::string> args) {
-  // The script is copied so the job never refers to the caller's frame.
-  return impl_->execute<reply>([s, keys = std::move(keys), args = std::move(args)](
-                                   client& c) { return c.eval_script(s, keys, args); },
-                               [](const std::string& why) { return reply::error(why, true); });
+  std::vector<std::string> cmd;
+  cmd.reserve(3 + keys.size() + args.size());
+  cmd.push_back("EVALSHA");
+  cmd.push_back(s.sha1());
+  cmd.push_back(std::to_string(keys.size()));
+  for (auto& k : keys) cmd.push_back(std::move(k));
+  for (auto& a : args) cmd.push_back(std::move(a));
+  std::string source = s.source();  // copied before the first suspension
+  auto first = command(cmd);
+  reply r = co_await std::move(first);
+  if (is_noscript(r)) {
+    // The script cache was flushed (Redis restarted): EVAL runs it and caches it again.
+    cmd[0] = "EVAL";
+    cmd[1] = std::move(source);
+    auto second = command(std::move(cmd));
+    r = co_await std::move(second);
+  }
+  co_return r;
 }
 
 net::awaitable<bool> async_client::ping() {
   // Built outside the co_await: GCC 12 miscompiles string-literal braced lists inside one.
   std::vector<std::string> cmd{std::string("PING")};
-  reply r = co_await command(std::move(cmd));
+  auto call = command(std::move(cmd));
+  reply r = co_await std::move(call);
   co_return r.type == reply_type::status&& r.str == "PONG";
 }
 
 async_client_stats async_client::stats() const {
-  std::lock_guard lock(impl_->mutex);
-  return {impl_->queue.size(), impl_->rejected};
+  async_client_stats s;
+  for (const auto& c : impl_->connections) {
+    s.queued += c->load();
+    s.rejected += c->rejected();
+  }
+  return s;
 }
 
 }  // namespace mc::redis

@@ -1,8 +1,11 @@
-// Redis for coroutines: a few connections, each driven by its own worker thread, take commands
-// from one bounded queue, so I/O threads never block on Redis and concurrent coroutines do not
-// queue behind one socket. Results resume the caller on its own executor.
+// Redis for coroutines: a few connections driven by Asio, each shared by any number of
+// coroutines with automatic pipelining (see pipelined_connection.h), so I/O threads never
+// block on Redis and a request costs no thread hand-off. A call goes to the least busy
+// connection; results resume the caller on its own executor. A blocking command (BLPOP)
+// holds its connection's later requests back, so give such callers connections of their own.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
@@ -20,27 +23,33 @@ namespace mc::redis {
 namespace net = boost::asio;
 
 struct async_client_options {
-  // Connections and worker threads; also the number of commands in flight at once.
+  // Connections (each pipelines any number of commands).
   std::size_t connections = 4;
-  // Commands waiting for a connection. At the limit a command fails at once with a
+  // Commands queued or unanswered per connection. At the limit a command fails at once with a
   // connection-error reply "ERR redis queue full" rather than queueing without bound.
   std::size_t queue_max = 4096;
-  // A queued command not started within this time fails unrun (connection-error reply).
+  // A command unanswered queue_wait_ms + command_timeout_ms after it was submitted drops its
+  // connection (and fails with a connection error, as does everything behind it).
   std::chrono::milliseconds queue_wait_ms{2000};
-  client_options client;  // per-connection timeouts
+  client_options client;  // connect timeout, command timeout, reconnect interval
 };
 
 struct async_client_stats {
-  std::size_t queued = 0;
-  std::uint64_t rejected = 0;  // failed unrun: queue full, waited too long, shutting down
+  std::size_t queued = 0;       // submitted and not yet answered
+  std::uint64_t rejected = 0;  // failed unrun: queue full, Redis known down, shutting down
 };
 
 // Thread-safe: any number of coroutines on any executors may call it at once.
 class async_client {
  public:
   // Throws std::invalid_argument on a malformed URL or zero connections. Connects lazily.
+  // The connections run on `executor` (a server's io_context: no extra thread); their reads
+  // keep that io_context busy until the client is destroyed, as a listening socket would…
+  async_client(net::any_io_executor executor, const std::string& url,
+               async_client_options options = {});
+  // …or on a thread of the client's own.
   explicit async_client(const std::string& url, async_client_options options = {});
-  // Finishes the queued commands, then joins the workers.
+  // Fails what is still unanswered (connection-error replies) and closes the connections.
   ~async_client();
   async_client(const async_client&) = delete;
   async_client& operator=(const async_client&) = delete;

@@ -17,7 +17,7 @@ namespace mc::gateway::ratelimit {
 // redis_probe_interval pays even that.
 inline redis::async_client_options default_redis_options() {
   redis::async_client_options o;
-  o.connections = 4;
+  o.connections = 2;  // each pipelines any number of calls
   o.queue_max = 4096;
   o.queue_wait_ms = std::chrono::milliseconds(100);
   o.client.connect_timeout_ms = std::chrono::milliseconds(250);

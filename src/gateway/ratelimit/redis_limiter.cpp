@@ -20,9 +20,20 @@ metrics::counter& fallback_decisions_for(std::string_view policy_name) {
 }  // namespace
 
 redis_limiter::redis_limiter(const std::string& redis_url, limiter_options options, clock_fn clock)
-    : options_((validate(options), std::move(options))),
+    : redis_limiter(std::make_unique<redis::async_client>(redis_url, (validate(options), options.redis)),
+                    options, std::move(clock)) {}
+
+redis_limiter::redis_limiter(net::any_io_executor executor, const std::string& redis_url,
+                             limiter_options options, clock_fn clock)
+    : redis_limiter(std::make_unique<redis::async_client>(std::move(executor), redis_url,
+                                                          (validate(options), options.redis)),
+                    options, std::move(clock)) {}
+
+redis_limiter::redis_limiter(std::unique_ptr<redis::async_client> redis, const limiter_options& options,
+                             clock_fn clock)
+    : options_(options),
       clock_(std::move(clock)),
-      redis_(redis_url, options_.redis),
+      redis_(std::move(redis)),
       local_(options_.local_buckets_max, clock_),
       fallback_gauge_(metrics::default_registry().gauge(
           "gateway_ratelimit_local_fallback",
@@ -47,7 +58,7 @@ net::awaitable<decision> redis_limiter::acquire(const policy& p, std::string_vie
     redis::reply r;
     for (std::size_t attempt = 0;; ++attempt) {
       std::vector<std::string> keys{redis_key};
-      auto call = redis_.eval(bucket_script(), std::move(keys), bucket_script_args(p));
+      auto call = redis_->eval(bucket_script(), std::move(keys), bucket_script_args(p));
       r = co_await std::move(call);
       if (auto d = parse_bucket_reply(p, r)) {
         if (using_fallback()) leave_fallback();

@@ -23,6 +23,9 @@ class redis_limiter final : public limiter {
   // limiter's latency without changing other Redis users. Throws std::invalid_argument on a
   // malformed URL or options. Connects lazily: a Redis that is down at start-up is an outage.
   redis_limiter(const std::string& redis_url, limiter_options options, clock_fn clock = steady_now);
+  // The same with the connections on `executor` (the server's io_context: no extra thread).
+  redis_limiter(net::any_io_executor executor, const std::string& redis_url,
+                limiter_options options, clock_fn clock = steady_now);
 
   net::awaitable<decision> acquire(const policy& p, std::string_view key) override;
 
@@ -37,9 +40,12 @@ class redis_limiter final : public limiter {
   void leave_fallback();
   metrics::counter& fallback_counter(const policy& p);
 
+  redis_limiter(std::unique_ptr<redis::async_client> redis, const limiter_options& options,
+                clock_fn clock);
+
   limiter_options options_;
   clock_fn clock_;
-  redis::async_client redis_;
+  std::unique_ptr<redis::async_client> redis_;
   local_limiter local_;
   std::atomic<bool> fallback_{false};
   std::atomic<std::int64_t> next_probe_ns_{0};
