@@ -64,10 +64,8 @@ void public_api::add_routes(http::router& r, const route_filters& filters) {
   r.add("DELETE", "/api/orders/{id}", bind(&public_api::cancel_order), filters.authenticated);
   r.add("PATCH", "/api/orders/{id}", bind(&public_api::replace_order), filters.authenticated);
   r.add("GET", "/api/portfolio", bind(&public_api::portfolio), filters.authenticated);
-  // Public market data: the same limits by IP, no account needed.
-  http::filter_list anonymous;
-  if (!filters.authenticated.empty()) anonymous.push_back(filters.authenticated.front());
-  r.add("GET", "/api/orderbook/{symbol}", bind(&public_api::order_book), anonymous);
+  // Public market data: no account needed.
+  r.add("GET", "/api/orderbook/{symbol}", bind(&public_api::order_book), filters.anonymous);
 }
 
 net::awaitable<http::response> public_api::topup(http::request& req) {

@@ -23,7 +23,8 @@ struct public_api_options {
 // The routes' middleware, outermost first (built by the service from its auth, rate-limit and
 // idempotency parts).
 struct route_filters {
-  http::filter_list authenticated;  // e.g. IP limit, require_user, user limit
+  http::filter_list anonymous;      // public market data, e.g. the IP limit
+  http::filter_list authenticated;  // e.g. require_user, then the IP and user limits
   http::filter idempotent;          // the in-flight lock of money commands
 };
 

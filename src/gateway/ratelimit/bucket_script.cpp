@@ -14,35 +14,51 @@ namespace {
 // The key expires when the bucket would be full again: a missing key means a full bucket,
 // so idle clients cost Redis no memory.
 constexpr const char* lua = R"lua(
-local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(state[1])
-local ts = tonumber(state[2])
-if tokens == nil or ts == nil then
-  tokens = capacity
-  ts = now
+local n = #KEYS
+local tokens, ts = {}, {}
+local all = 1
+for i = 1, n do
+  local capacity = tonumber(ARGV[3 * i - 2])
+  local rate = tonumber(ARGV[3 * i - 1])
+  local cost = tonumber(ARGV[3 * i])
+  local state = redis.call('HMGET', KEYS[i], 'tokens', 'ts')
+  local tk = tonumber(state[1])
+  local at = tonumber(state[2])
+  if tk == nil or at == nil then
+    tk = capacity
+    at = now
+  end
+  if now > at then
+    tk = tk + (now - at) * rate / 1000000
+    at = now
+  end
+  if tk > capacity then tk = capacity end
+  tokens[i] = tk
+  ts[i] = at
+  if tk < cost then all = 0 end
 end
-if now > ts then
-  tokens = tokens + (now - ts) * rate / 1000000
-  ts = now
+local out = {}
+for i = 1, n do
+  local capacity = tonumber(ARGV[3 * i - 2])
+  local rate = tonumber(ARGV[3 * i - 1])
+  local cost = tonumber(ARGV[3 * i])
+  local retry_us = 0
+  if all == 1 then
+    tokens[i] = tokens[i] - cost
+  elseif tokens[i] < cost then
+    retry_us = math.ceil((cost - tokens[i]) * 1000000 / rate)
+  end
+  local full_us = math.ceil((capacity - tokens[i]) * 1000000 / rate)
+  redis.call('HSET', KEYS[i], 'tokens', tokens[i], 'ts', ts[i])
+  redis.call('PEXPIRE', KEYS[i], math.max(1, math.ceil(full_us / 1000)))
+  out[#out + 1] = all
+  out[#out + 1] = math.floor(tokens[i])
+  out[#out + 1] = retry_us
+  out[#out + 1] = full_us
 end
-if tokens > capacity then tokens = capacity end
-local allowed = 0
-local retry_us = 0
-if tokens >= cost then
-  tokens = tokens - cost
-  allowed = 1
-else
-  retry_us = math.ceil((cost - tokens) * 1000000 / rate)
-end
-local full_us = math.ceil((capacity - tokens) * 1000000 / rate)
-redis.call('HSET', KEYS[1], 'tokens', tokens, 'ts', ts)
-redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(full_us / 1000)))
-return {allowed, math.floor(tokens), retry_us, full_us}
+return out
 )lua";
 
 std::string format_double(double v) {
@@ -58,18 +74,34 @@ const redis::script& bucket_script() {
   return s;
 }
 
-std::vector<std::string> bucket_script_args(const policy& p) {
-  return {std::to_string(p.burst), format_double(p.rate_per_s), "1"};
+std::vector<std::string> bucket_script_args(const std::vector<const policy*>& policies) {
+  std::vector<std::string> args;
+  args.reserve(3 * policies.size());
+  for (const policy* p : policies) {
+    args.push_back(std::to_string(p->burst));
+    args.push_back(format_double(p->rate_per_s));
+    args.push_back("1");
+  }
+  return args;
 }
 
-std::optional<decision> parse_bucket_reply(const policy& p, const redis::reply& r) {
-  if (r.type != redis::reply_type::array || r.elements.size() != 4) return std::nullopt;
+std::optional<std::vector<decision>> parse_bucket_reply(const std::vector<const policy*>& policies,
+                                                        const redis::reply& r) {
+  if (r.type != redis::reply_type::array || r.elements.size() != 4 * policies.size()) {
+    return std::nullopt;
+  }
   for (const auto& e : r.elements) {
     if (e.type != redis::reply_type::integer) return std::nullopt;
   }
-  const auto& e = r.elements;
-  if (e[0].integer != 0 && e[0].integer != 1) return std::nullopt;
-  return make_decision(p, e[0].integer == 1, e[1].integer, e[2].integer, e[3].integer);
+  std::vector<decision> out;
+  out.reserve(policies.size());
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    const auto* e = &r.elements[4 * i];
+    if (e[0].integer != 0 && e[0].integer != 1) return std::nullopt;
+    out.push_back(make_decision(*policies[i], e[0].integer == 1, e[1].integer, e[2].integer,
+                                e[3].integer));
+  }
+  return out;
 }
 
 }  // namespace mc::gateway::ratelimit

@@ -1,5 +1,7 @@
-// The Redis side of a token bucket: one Lua script that refills, takes a token and sets the
-// key's expiry in a single atomic step, so concurrent gateway replicas never race on a bucket.
+// The Redis side of the token buckets: one Lua script that refills one or more buckets, takes
+// a token from each only if every one has a token, and sets the keys' expiry, in a single
+// atomic step, so concurrent gateway replicas never race on a bucket and a request checked
+// against its IP and its user costs one call.
 #pragma once
 
 #include <optional>
@@ -12,15 +14,15 @@
 
 namespace mc::gateway::ratelimit {
 
-// KEYS[1] = bucket; ARGV = burst, rate per second, cost. Returns
-// {allowed (0|1), whole tokens remaining, microseconds until `cost` fits (0 if allowed),
-// microseconds until full}.
+// KEYS[i] = bucket i; ARGV[3i-2..3i] = its burst, rate per second, cost. Returns four integers
+// per bucket: {allowed (0|1, the same for all: every bucket or none is charged), whole tokens
+// remaining, microseconds until `cost` fits in this bucket (0 if it fits), microseconds until
+// full}. (All keys of one call must live on one Redis node: one server here.)
 const redis::script& bucket_script();
-
-// ARGV for bucket_script() for one request under `p`.
-std::vector<std::string> bucket_script_args(const policy& p);
-
-// nullopt unless `r` is the four-integer array the script returns.
-std::optional<decision> parse_bucket_reply(const policy& p, const redis::reply& r);
+// ARGV for bucket_script(): one triple per policy, for one request.
+std::vector<std::string> bucket_script_args(const std::vector<const policy*>& policies);
+// One decision per policy; nullopt unless `r` is the array the script returns for them.
+std::optional<std::vector<decision>> parse_bucket_reply(const std::vector<const policy*>& policies,
+                                                        const redis::reply& r);
 
 }  // namespace mc::gateway::ratelimit

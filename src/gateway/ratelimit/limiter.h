@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "gateway/ratelimit/policy.h"
 
@@ -22,6 +23,15 @@ inline std::chrono::steady_clock::time_point steady_now() {
   return std::chrono::steady_clock::now();
 }
 
+// One bucket of one policy.
+struct bucket_ref {
+  const policy* p;
+  std::string_view key;
+};
+
+// The binding decision among one decision per bucket (see limiter::acquire_all).
+decision binding(const std::vector<decision>& decisions);
+
 class limiter {
  public:
   virtual ~limiter() = default;
@@ -30,6 +40,12 @@ class limiter {
   // `p` must have passed validate(); `p` and `key` must stay valid until the returned
   // awaitable completes (co_await it at once).
   virtual net::awaitable<decision> acquire(const policy& p, std::string_view key) = 0;
+
+  // One token from each of several buckets (a request's IP and its user) in one step: the
+  // request is allowed only if every bucket has a token. The answer is the binding bucket's:
+  // when refused, the one that frees up last; when allowed, the one with the fewest tokens left.
+  // Same lifetime rules as acquire.
+  virtual net::awaitable<decision> acquire_all(std::vector<bucket_ref> buckets) = 0;
 };
 
 using limiter_ptr = std::unique_ptr<limiter>;

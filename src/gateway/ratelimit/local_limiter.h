@@ -14,6 +14,10 @@ class local_limiter final : public limiter {
   explicit local_limiter(std::size_t buckets_max, clock_fn clock = steady_now);
 
   net::awaitable<decision> acquire(const policy& p, std::string_view key) override;
+  // In order, stopping at the first empty bucket: the buckets before it are charged (unlike
+  // Redis's all-or-nothing script; this is the fallback, and only overcounts).
+  net::awaitable<decision> acquire_all(std::vector<bucket_ref> buckets) override;
+  decision acquire_all_now(const std::vector<bucket_ref>& buckets);
   // The same decision without a coroutine, for callers already off the awaitable path.
   decision acquire_now(const policy& p, std::string_view key);
 

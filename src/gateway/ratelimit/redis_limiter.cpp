@@ -50,32 +50,50 @@ redis_limiter::redis_limiter(std::unique_ptr<redis::async_client> redis, const l
 }
 
 net::awaitable<decision> redis_limiter::acquire(const policy& p, std::string_view key) {
+  std::vector<bucket_ref> one{bucket_ref{&p, key}};
+  auto call = acquire_all(std::move(one));
+  co_return co_await std::move(call);
+}
+
+net::awaitable<decision> redis_limiter::acquire_all(std::vector<bucket_ref> buckets) {
   const std::int64_t now_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(clock_().time_since_epoch()).count();
   if (!using_fallback() || claim_probe(now_ns)) {
-    const std::string redis_key = options_.key_prefix + p.name + ":" + std::string(key);
-    const auto started = clock_();
-    redis::reply r;
-    for (std::size_t attempt = 0;; ++attempt) {
-      std::vector<std::string> keys{redis_key};
-      auto call = redis_->eval(bucket_script(), std::move(keys), bucket_script_args(p));
-      r = co_await std::move(call);
-      if (auto d = parse_bucket_reply(p, r)) {
-        if (using_fallback()) leave_fallback();
-        co_return *d;
-      }
-      redis_errors_.inc();
-      // Each pooled connection can be stale at most once (a failed one reconnects on its
-      // next use), so one try more than there are connections reaches a live one if any.
-      const bool stale_socket =
-          r.connection_error && clock_() - started <= options_.redis_retry_budget;
-      if (!stale_socket || attempt >= options_.redis.connections) break;
-    }
-    next_probe_ns_.store(now_ns + probe_interval_ns(), std::memory_order_relaxed);
-    enter_fallback(r);
+    auto ask = ask_redis(buckets, now_ns);
+    const std::optional<std::vector<decision>> decided = co_await std::move(ask);
+    if (decided) co_return binding(*decided);
   }
-  fallback_counter(p).inc();
-  co_return local_.acquire_now(p, key);
+  for (const auto& b : buckets) fallback_counter(*b.p).inc();
+  co_return local_.acquire_all_now(buckets);
+}
+
+net::awaitable<std::optional<std::vector<decision>>> redis_limiter::ask_redis(
+    const std::vector<bucket_ref>& buckets, std::int64_t now_ns) {
+  std::vector<const policy*> policies;
+  std::vector<std::string> keys;
+  for (const auto& b : buckets) {
+    policies.push_back(b.p);
+    keys.push_back(options_.key_prefix + b.p->name + ":" + std::string(b.key));
+  }
+  const auto started = clock_();
+  redis::reply r;
+  for (std::size_t attempt = 0;; ++attempt) {
+    auto call = redis_->eval(bucket_script(), keys, bucket_script_args(policies));
+    r = co_await std::move(call);
+    if (auto d = parse_bucket_reply(policies, r)) {
+      if (using_fallback()) leave_fallback();
+      co_return d;
+    }
+    redis_errors_.inc();
+    // A connection Redis closed while it sat idle (Redis restarted) fails fast and reconnects
+    // on its next use; one try more than there are connections reaches a live one if any.
+    const bool stale_socket =
+        r.connection_error && clock_() - started <= options_.redis_retry_budget;
+    if (!stale_socket || attempt >= options_.redis.connections) break;
+  }
+  next_probe_ns_.store(now_ns + probe_interval_ns(), std::memory_order_relaxed);
+  enter_fallback(r);
+  co_return std::nullopt;
 }
 
 std::int64_t redis_limiter::probe_interval_ns() const {

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "common/metrics/metrics.h"
@@ -28,6 +30,7 @@ class redis_limiter final : public limiter {
                 limiter_options options, clock_fn clock = steady_now);
 
   net::awaitable<decision> acquire(const policy& p, std::string_view key) override;
+  net::awaitable<decision> acquire_all(std::vector<bucket_ref> buckets) override;
 
   // True while decisions are made locally (the last Redis call failed).
   bool using_fallback() const { return fallback_.load(std::memory_order_relaxed); }
@@ -39,6 +42,9 @@ class redis_limiter final : public limiter {
   void enter_fallback(const redis::reply& failure);
   void leave_fallback();
   metrics::counter& fallback_counter(const policy& p);
+  // The script's decisions, or nullopt after Redis failed (the caller decides locally).
+  net::awaitable<std::optional<std::vector<decision>>> ask_redis(
+      const std::vector<bucket_ref>& buckets, std::int64_t now_ns);
 
   redis_limiter(std::unique_ptr<redis::async_client> redis, const limiter_options& options,
                 clock_fn clock);

@@ -52,7 +52,7 @@ class PublicApi : public ::testing::Test {
     ro.client.command_timeout_ms = std::chrono::milliseconds(250);
     redis_ = std::make_unique<redis::async_client>(mc::test::redis_url(), ro);
     api_ = std::make_unique<public_api>(*core_, tl::default_markets());
-    api_->add_routes(routes_, route_filters{{test_user()}, require_idempotency(*redis_)});
+    api_->add_routes(routes_, route_filters{{}, {test_user()}, require_idempotency(*redis_)});
     http::server_options o;
     o.access_log = false;
     server_ = std::make_unique<http::server>(ioc_, o, routes_);

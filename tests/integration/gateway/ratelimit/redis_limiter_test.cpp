@@ -63,6 +63,30 @@ TEST(RedisLimiter, TwoReplicasShareOneBucket) {
   EXPECT_FALSE(run(b.acquire(p, "u1")).allowed);
 }
 
+// A request checked against its IP and its user in one call: charged to both, or to neither.
+TEST(RedisLimiter, BothBucketsInOneCallAllOrNothing) {
+  const limiter_options o = options_for("both");
+  redis_limiter lim(mc::test::redis_url(), o);
+  const policy ip{"ip", 0.001, 5};
+  const policy user{"user", 0.001, 2};
+  auto both = [&] {
+    return run(lim.acquire_all({bucket_ref{&ip, "198.51.100.9"}, bucket_ref{&user, "u9"}}));
+  };
+  const decision first = both();
+  ASSERT_TRUE(first.allowed);
+  EXPECT_EQ(first.limit, 2);  // the user bucket binds: 1 token left there, 4 in the IP bucket
+  EXPECT_EQ(first.remaining, 1);
+  ASSERT_TRUE(both().allowed);
+  const decision refused = both();  // the user bucket is empty
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.limit, 2);
+  EXPECT_GE(refused.retry_after_s, 999);
+  // The refusal charged nothing: the IP bucket still has 5 - 2 = 3 tokens.
+  const decision ip_only = run(lim.acquire(ip, "198.51.100.9"));
+  ASSERT_TRUE(ip_only.allowed);
+  EXPECT_EQ(ip_only.remaining, 2);
+}
+
 TEST(RedisLimiter, RefillsOnRedisTime) {
   const limiter_options o = options_for("refill");
   redis_limiter lim(mc::test::redis_url(), o);
