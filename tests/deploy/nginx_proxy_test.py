@@ -211,6 +211,27 @@ def main():
             s.sendall(ws_frame(b"ping-42", mask=True))
             check(read_ws_frame(f) == b"ping-42", "frames flow both ways over the tunnel")
 
+        # reload swaps the replica list without a restart (how a rollout or a switch to the
+        # monolith moves traffic): after it, only the listed replica gets requests.
+        def only(name, tries=50):
+            for _ in range(tries):  # old workers may answer a moment after the HUP
+                if all(json.loads(request(port, "GET", "/api/quotes")[1])["upstream"] == name
+                       for _ in range(6)):
+                    return True
+                time.sleep(0.1)
+            return False
+        subprocess.run([NGINX_SH, "reload", "--dir", run_dir, "--upstreams", f"127.0.0.1:{b.port}"],
+                       check=True, timeout=30)
+        check(only("b"), "reload to one replica sends every request there")
+        subprocess.run([NGINX_SH, "reload", "--dir", run_dir, "--upstreams", ups], check=True, timeout=30)
+        seen = set()
+        for _ in range(50):
+            seen = {json.loads(request(port, "GET", "/api/quotes")[1])["upstream"] for _ in range(6)}
+            if seen == {"a", "b"}:
+                break
+            time.sleep(0.1)
+        check(seen == {"a", "b"}, "reload back to both replicas spreads requests again")
+
         # A failed GET is retried on the other replica; a POST that reached one is not.
         status, _ = request(port, "GET", "/crash")
         check(status == 502 and a.count("GET", "/crash") == 1 and b.count("GET", "/crash") == 1,
