@@ -4,8 +4,11 @@ it, anchors and ${VARS} resolved) and checks it against the sources (deploy_fact
 MicroCoin service runs a binary the image holds, sets only variables that binary reads and all
 it requires, health-checks /healthz or /readyz on the port it listens on, and waits for the
 dependencies it talks to; nginx fronts the gateways; TradeLedger stays a single writer.
+Given a folder of built binaries (argument 1), also checks that the runtime image's packages
+provide every shared library they link.
 Needs docker-compose (Debian package) and PyYAML (python3-yaml, a dependency of it)."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +39,42 @@ def health_url(svc):
     test = svc.get("healthcheck", {}).get("test", [])
     urls = [t for t in test if isinstance(t, str) and t.startswith("http://")]
     return urlsplit(urls[0]) if urls else None
+
+
+# In debian:bookworm-slim already, or linked only by sanitizer builds (make test's Debug build).
+BASE_OR_SANITIZER = {"libc6", "libgcc-s1", "libstdc++6"}
+
+
+def check_runtime_libraries(check, bin_dir):
+    """The runtime stage's packages (with what they pull in) provide every shared library the
+    built binaries in bin_dir link, so the slim image can run them. Skipped without binaries."""
+    bins = [os.path.join(bin_dir, b) for b in sorted(facts.binaries())]
+    bins = [b for b in bins if os.access(b, os.X_OK)]
+    if not bins or not shutil.which("dpkg") or not shutil.which("apt-cache"):
+        print(f"runtime library check skipped (no binaries in {bin_dir}, or no dpkg/apt-cache)")
+        return
+    libs = set()
+    for b in bins:
+        out = subprocess.run(["ldd", b], capture_output=True, text=True, timeout=30).stdout
+        libs |= {os.path.realpath(l.split("=>")[1].split()[0]) for l in out.splitlines()
+                 if "=>" in l and "/" in l.split("=>")[1]}
+    libs = {l for l in libs if not re.search(r"/lib(asan|ubsan|lsan|tsan)\.so", l)}
+    # One dpkg call for all (one each is slow); with merged /usr dpkg may know the /lib spelling.
+    paths = sorted(libs | {l.removeprefix("/usr") for l in libs})
+    out = subprocess.run(["dpkg", "-S", *paths], capture_output=True, text=True, timeout=60).stdout
+    owner = {}
+    for line in out.splitlines():
+        pkg, _, path = line.partition(": ")
+        owner[path.strip()] = pkg.split(",")[0].split(":")[0].strip()
+    needed = {owner.get(l) or owner.get(l.removeprefix("/usr")) for l in libs} - {None}
+    check(len(needed) > 0, "the binaries' libraries belong to Debian packages")
+    runtime = facts.dockerfile_stage_packages(1)
+    out = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
+                          "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", *sorted(runtime)],
+                         capture_output=True, text=True, timeout=60).stdout
+    closure = {l.strip("<>") for l in out.splitlines() if l and not l.startswith(" ")} | runtime
+    missing = needed - closure - BASE_OR_SANITIZER
+    check(not missing, f"the runtime image provides every library the binaries link (missing: {sorted(missing)})")
 
 
 def main():
@@ -143,6 +182,8 @@ def main():
           "deploy/docker-entrypoint.sh is executable")
     check("secret" not in dockerfile.lower().replace("no secrets", "").replace("secrets in the image", ""),
           "no secret is copied into the image")
+    if len(sys.argv) > 1:
+        check_runtime_libraries(check, sys.argv[1])
     return check.finish("check_compose")
 
 
