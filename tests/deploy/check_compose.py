@@ -41,6 +41,30 @@ def health_url(svc):
     return urlsplit(urls[0]) if urls else None
 
 
+def check_nginx_renders(check, nenv):
+    """The template rendered with Compose's values is a configuration nginx accepts (`nginx -t`,
+    inside an http{} like the nginx image's; Docker's DNS name `gateway` becomes loopback here)."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.access(nginx, os.X_OK):
+        print("nginx -t of the Compose rendering skipped (no nginx)")
+        return
+    text = facts.read("deploy/nginx/microcoin.conf.template")
+    for var in facts.nginx_placeholders():
+        text = text.replace("${" + var + "}", str(nenv.get(var, "")))
+    text = re.sub(r"server gateway:", "server 127.0.0.1:", text)
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "default.conf"), "w") as f:
+            f.write(text)
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write(f"pid {d}/nginx.pid;\nevents {{}}\nhttp {{\n"
+                    f"  client_body_temp_path {d}/cb; proxy_temp_path {d}/px;\n"
+                    f"  fastcgi_temp_path {d}/fc; uwsgi_temp_path {d}/uw; scgi_temp_path {d}/sc;\n"
+                    f"  include {d}/default.conf;\n}}\n")
+        out = subprocess.run([nginx, "-t", "-q", "-p", d + "/", "-c", d + "/nginx.conf", "-e", d + "/error.log"],
+                             capture_output=True, text=True, timeout=30)
+        check(out.returncode == 0, f"nginx accepts the template rendered with Compose's values: {out.stderr.strip()}")
+
+
 # In debian:bookworm-slim already, or linked only by sanitizer builds (make test's Debug build).
 BASE_OR_SANITIZER = {"libc6", "libgcc-s1", "libstdc++6"}
 
@@ -165,6 +189,8 @@ def main():
           "nginx: publishes its listen port")
     check(ngx.get("depends_on", {}).get("gateway", {}).get("condition") == "service_healthy",
           "nginx: starts once a gateway is ready")
+
+    check_nginx_renders(check, nenv)
 
     # The image.
     build_pkgs, runtime_pkgs = facts.dockerfile_stage_packages(0), facts.dockerfile_stage_packages(1)
