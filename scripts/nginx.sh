@@ -63,6 +63,9 @@ render() {
 $user_line
 worker_processes 1;
 worker_rlimit_nofile $nofile;
+# Old workers of a reload or stop close long-lived WebSockets after 10 s instead of whenever
+# the clients leave (clients reconnect through the new workers).
+worker_shutdown_timeout 10s;
 pid $PID_FILE;
 error_log $DIR/error.log warn;
 events { worker_connections $conns; }
@@ -108,5 +111,5 @@ case "$cmd" in
     kill -QUIT "$pid"  # graceful: workers finish their requests first
     for _ in $(seq 1 100); do alive "$pid" || exit 0; sleep 0.1; done
     kill -TERM "$pid" 2>/dev/null || true ;;
-  *) sed -n '2,9p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,8p' "$0" >&2; exit 2 ;;
 esac
