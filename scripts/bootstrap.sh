@@ -11,6 +11,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools
   wrk nginx-light curl procps
+  docker-compose python3-yaml gettext-base
 )
 
 # One dpkg-query for all packages (one per package costs over a second on a loaded machine).
@@ -22,6 +23,12 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
   if [ -z "${installed[$pkg]:-}" ]; then missing+=("$pkg"); fi
 done
+
+# kubectl renders deploy/k8s offline in the tests (`kubectl kustomize`). A machine that already
+# has a kubectl (another distribution of it, which would conflict) keeps it; otherwise Debian's.
+if ! command -v kubectl >/dev/null; then
+  missing+=(kubernetes-client)
+fi
 
 # Node.js runs the OpenAPI linter at test time (never at run time). A machine that already has
 # node and npm (another distribution of them) keeps them; otherwise Debian's (bookworm: Node 18,
