@@ -1,6 +1,8 @@
 // Reads the gateway's environment; secrets are length-checked and never echoed.
 #include "gateway/gateway_config.h"
 
+#include <boost/asio/ip/address.hpp>
+
 #include "common/log/log.h"
 
 namespace mc::gateway {
@@ -34,6 +36,12 @@ gateway_config load_gateway_config(const config::env_reader& env) {
       static_cast<std::size_t>(env.integer("AUTH_HASH_QUEUE_MAX", 64, 1, 100'000));
   c.body_limit_bytes =
       static_cast<std::size_t>(env.integer("HTTP_BODY_LIMIT_BYTES", 65536, 1024, 64 << 20));
+  c.trusted_proxies = env.list("TRUSTED_PROXIES", {});
+  for (const auto& ip : c.trusted_proxies) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(ip, ec);
+    if (ec) throw config::config_error("TRUSTED_PROXIES", "not an IP address: " + ip);
+  }
   log::level ignored;
   if (!log::parse_level(c.log_level, ignored)) {
     throw config::config_error("LOG_LEVEL", "must be debug, info, warn or error");

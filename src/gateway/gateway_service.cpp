@@ -140,6 +140,7 @@ http::server_options public_server_options(const gateway_config& config, std::st
   opts.bind_address = config.bind_address;
   opts.port = config.port;
   opts.body_limit_bytes = config.body_limit_bytes;
+  opts.trusted_proxies = config.trusted_proxies;
   return opts;
 }
 

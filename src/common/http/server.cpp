@@ -29,6 +29,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/http/forwarded.h"
 #include "common/http/websocket_impl.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
@@ -357,11 +358,13 @@ class server::impl : public std::enable_shared_from_this<impl> {
     } guard{this, conn};
 
     request req;
+    std::string peer_ip;
     {
       beast::error_code ec;
       const auto ep = stream.socket().remote_endpoint(ec);
-      if (!ec) req.remote_ip = ep.address().to_string();
+      if (!ec) peer_ip = ep.address().to_string();
     }
+    req.remote_ip = peer_ip;
     beast::flat_buffer buffer;
     std::string head;
     head.reserve(256);
@@ -457,6 +460,10 @@ class server::impl : public std::enable_shared_from_this<impl> {
         req.request_id.assign(client_id);
       } else {
         new_request_id(req.request_id);
+      }
+
+      if (!opts_.trusted_proxies.empty()) {
+        req.remote_ip = client_address(peer_ip, to_std(msg["X-Forwarded-For"]), opts_.trusted_proxies);
       }
 
       const bool upgrade = beast::websocket::is_upgrade(msg);
