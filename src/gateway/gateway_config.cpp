@@ -36,6 +36,8 @@ gateway_config load_gateway_config(const config::env_reader& env) {
       static_cast<std::size_t>(env.integer("AUTH_HASH_QUEUE_MAX", 64, 1, 100'000));
   c.body_limit_bytes =
       static_cast<std::size_t>(env.integer("HTTP_BODY_LIMIT_BYTES", 65536, 1024, 64 << 20));
+  c.max_connections =
+      static_cast<std::size_t>(env.integer("HTTP_MAX_CONNECTIONS", 10'000, 1, 1'000'000));
   c.trusted_proxies = env.list("TRUSTED_PROXIES", {});
   for (const auto& ip : c.trusted_proxies) {
     boost::system::error_code ec;

@@ -41,6 +41,8 @@ struct gateway_config {
   std::size_t auth_hash_queue_max = 64;
 
   std::size_t body_limit_bytes = 65536;  // HTTP_BODY_LIMIT_BYTES: larger bodies get 413
+  // HTTP_MAX_CONNECTIONS: open connections (WebSockets included); beyond it 503 and close.
+  std::size_t max_connections = 10'000;
 
   // TRUSTED_PROXIES: addresses of the load balancers in front of the gateway (comma-separated
   // IPs). Their X-Forwarded-For gives the client address for the per-IP rate limit; empty:

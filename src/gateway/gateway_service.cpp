@@ -141,6 +141,7 @@ http::server_options public_server_options(const gateway_config& config, std::st
   opts.port = config.port;
   opts.body_limit_bytes = config.body_limit_bytes;
   opts.trusted_proxies = config.trusted_proxies;
+  opts.max_connections = config.max_connections;
   return opts;
 }
 
