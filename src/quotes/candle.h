@@ -54,8 +54,7 @@ class candle_aggregator {
   // interval, the candle this quote closed (if its bucket ended) and then the open candle.
   // A quote older than the open candle's bucket is ignored: closed candles never change.
   // Intervals without quotes get no candle (no flat fill-ins), as on most venues.
-  void add(const std::string& symbol, int64_t unix_s, int64_t mid,
-           std::vector<candle_update>& out);
+  void add(const std::string& symbol, int64_t unix_s, int64_t mid, std::vector<candle_update>& out);
 
   std::optional<candle> open_candle(const std::string& symbol, candle_interval i) const;
 

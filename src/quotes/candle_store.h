@@ -26,10 +26,10 @@ namespace mc::quotes {
 
 struct candle_store_options {
   std::string redis_url;
-  std::string key_prefix = "candles:";         // candles:BTC-USD:1m
-  std::string open_key = "candles:open";       // hash of open candles
-  std::size_t history_max = 1000;              // closed candles kept per symbol and interval
-  std::size_t pending_closed_max = 10000;      // closed candles held while Redis is away
+  std::string key_prefix = "candles:";     // candles:BTC-USD:1m
+  std::string open_key = "candles:open";   // hash of open candles
+  std::size_t history_max = 1000;          // closed candles kept per symbol and interval
+  std::size_t pending_closed_max = 10000;  // closed candles held while Redis is away
   std::chrono::milliseconds flush_interval{500};
   std::chrono::milliseconds command_timeout_ms{1000};
 };
