@@ -11,6 +11,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools
   wrk nginx-light curl procps
+  chromium  # the web console's browser test (headless, driven by playwright-core)
 )
 
 # One dpkg-query for all packages (one per package costs over a second on a loaded machine).
