@@ -72,7 +72,7 @@ $("#app").innerHTML = `
     <table class="grid"><thead><tr><th>Symbol</th><th>Bid</th><th>Ask</th><th>Mid</th><th>Time</th></tr></thead>
     <tbody id="quotes" data-testid="quotes"></tbody></table>
   </section>
-  <section class="card wide">
+  <section class="card span2">
     <div class="row spread">
       <h2>Chart <span id="chart-symbol"></span></h2>
       <div class="row" id="intervals">
@@ -98,12 +98,7 @@ $("#app").innerHTML = `
       <div id="t-result" data-testid="t-result" class="result"></div>
     </form>
   </section>
-  <section class="card">
-    <h2>Order book <span id="book-symbol"></span></h2>
-    <div class="book"><table class="grid"><thead><tr><th>Bid qty</th><th>Bid</th></tr></thead><tbody id="bids" data-testid="bids"></tbody></table>
-    <table class="grid"><thead><tr><th>Ask</th><th>Ask qty</th></tr></thead><tbody id="asks" data-testid="asks"></tbody></table></div>
-  </section>
-  <section class="card needs-login">
+  <section class="card span2 needs-login">
     <h2>Portfolio <span id="orders-live" class="badge" data-testid="orders-live"></span></h2>
     <form id="topup" class="row" data-testid="topup">
       <input id="topup-amount" data-testid="topup-amount" inputmode="decimal" value="10000.00" aria-label="Top-up amount (USD)">
@@ -113,7 +108,12 @@ $("#app").innerHTML = `
     <table class="grid"><thead><tr><th>Currency</th><th>Available</th><th>On hold</th><th>Total</th></tr></thead><tbody id="balances" data-testid="balances"></tbody></table>
     <table class="grid"><thead><tr><th>Symbol</th><th>Qty</th><th>Avg price</th><th>Mark</th><th>Unrealized</th><th>Realized</th></tr></thead><tbody id="positions" data-testid="positions"></tbody></table>
   </section>
-  <section class="card wide needs-login">
+  <section class="card">
+    <h2>Order book <span id="book-symbol"></span></h2>
+    <div class="book"><table class="grid"><thead><tr><th>Bid qty</th><th>Bid</th></tr></thead><tbody id="bids" data-testid="bids"></tbody></table>
+    <table class="grid"><thead><tr><th>Ask</th><th>Ask qty</th></tr></thead><tbody id="asks" data-testid="asks"></tbody></table></div>
+  </section>
+  <section class="card span2 needs-login">
     <h2>Open orders</h2>
     <div class="scroll"><table class="grid"><thead><tr><th>Time</th><th>Symbol</th><th>Side</th><th>Price</th><th>Qty</th><th>Filled</th><th>Status</th><th></th></tr></thead>
     <tbody id="open-orders" data-testid="open-orders"></tbody></table></div>
