@@ -67,6 +67,11 @@ void candle_store::put(const std::vector<candle_update>& updates) {
   if (any_closed) wake_.notify_one();
 }
 
+std::size_t candle_store::pending_closed() const {
+  std::lock_guard lock(mutex_);
+  return closed_.size();
+}
+
 bool candle_store::flush() {
   std::lock_guard io(io_mutex_);
   std::vector<candle_update> closed;

@@ -55,12 +55,14 @@ class candle_store {
 
   // Flushes now on the caller's thread (tests); true when Redis took everything.
   bool flush();
+  // Closed candles not yet written (tests, diagnostics).
+  std::size_t pending_closed() const;
 
  private:
   void run();
 
   candle_store_options options_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<candle_update> closed_;
   std::map<std::string, candle_update> open_;  // by open field, newest only
