@@ -18,6 +18,15 @@ trap cleanup EXIT
 "$SRC/scripts/build-web.sh" || { echo "FAIL building the console"; exit 1; }
 "$SRC/scripts/run.sh" background "$BUILD" || { echo "FAIL system start"; exit 1; }
 curl -fsS "http://127.0.0.1:$GATEWAY_PORT/" | grep -q '<div id="app">' || { echo "FAIL / does not serve the console"; exit 1; }
+# Candles flow Quotes -> Redis -> gateway (the open one is written within half a second).
+candles=""
+for _ in $(seq 1 100); do
+  candles=$(curl -s "http://127.0.0.1:$GATEWAY_PORT/api/candles?symbol=BTC-USD&interval=1m&limit=5")
+  echo "$candles" | grep -q '"t":' && break
+  sleep 0.1
+done
+echo "$candles" | grep -q '"open":"' || { echo "FAIL no candles from /api/candles: $candles"; exit 1; }
+echo "ok   /api/candles: $candles"
 rm -rf "$ARTIFACTS"
 MC_BASE_URL=http://127.0.0.1:$GATEWAY_PORT MC_ARTIFACTS=$ARTIFACTS \
   timeout 180 node "$SRC/web/tests/console.e2e.mjs"
