@@ -78,6 +78,13 @@ try {
   await open.filter({ hasText: low }).waitFor();
   await shot(page, "limit-order-open");
 
+  // Replace it: half the quantity (keeps its place in the queue).
+  await open.filter({ hasText: low }).getByTestId("replace-order").click();
+  await page.getByTestId("replace-qty").fill("0.005");
+  await page.getByTestId("replace-submit").click();
+  await open.filter({ hasText: "0.00500000" }).waitFor();
+  await shot(page, "limit-order-replaced");
+
   await open.filter({ hasText: low }).getByTestId("cancel-order").click();
   await open.filter({ hasText: low }).waitFor({ state: "detached" });
   await page.getByTestId("closed-order").filter({ hasText: "CANCELED" }).first().waitFor();
