@@ -293,7 +293,8 @@ onSessionChange((user) => {
     // Unrealized P&L follows the market: re-read the portfolio every few seconds.
     pollTimer = window.setInterval(() => void loadPortfolio(), 3000);
   } else {
-    for (const id of ["#balances", "#positions", "#open-orders", "#history", "#fills", "#pnl"]) $(id).innerHTML = "";
+    for (const id of ["#balances", "#positions", "#open-orders", "#history", "#fills", "#pnl", "#t-result"]) $(id).innerHTML = "";
+    $("#replace").hidden = true;
     $("#orders-live").textContent = "";
   }
 });

@@ -1,7 +1,7 @@
 // The console in a real browser (Debian's Chromium, headless, driven by playwright-core)
 // against the real system: sign up, top up, a quote moves, a limit order rests and is
-// cancelled, a market order fills and shows up as a position with P&L, errors are plain,
-// log out. A screenshot per step goes to MC_ARTIFACTS.
+// replaced and cancelled, a market order fills and shows up as a position with P&L, errors
+// are plain (insufficient funds, rate limit), log out. A screenshot per step goes to MC_ARTIFACTS.
 //   MC_BASE_URL=http://127.0.0.1:8080 MC_ARTIFACTS=build/debug/artifacts/console node console.e2e.mjs
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -123,6 +123,13 @@ try {
   await page.getByTestId("signup").waitFor();
   await page.getByTestId("open-orders").waitFor({ state: "hidden" });
   await shot(page, "logged-out");
+
+  // Hammering log in (strict per-IP limit on /auth: burst 10) ends in a plain rate-limit note.
+  await page.getByTestId("email").fill(email);
+  await page.getByTestId("password").fill("wrong password!");
+  for (let i = 0; i < 30; i += 1) await page.getByTestId("login").click();
+  await page.getByTestId("flash").filter({ hasText: "Rate limit reached" }).waitFor();
+  await shot(page, "rate-limited");
   if (consoleErrors.length) throw new Error(`page errors: ${consoleErrors.join("; ")}`);
 } catch (e) {
   failed = true;
