@@ -247,14 +247,18 @@ function credentials(): [string, string] | null {
   return [email, password];
 }
 
+// Only the answer to the latest click is shown: answers may arrive out of order (a refused
+// request returns at once, a password check takes a moment).
+let authSeq = 0;
 $("#signup").addEventListener("click", async () => {
   const c = credentials();
   if (!c) return;
+  const seq = ++authSeq;
   try {
     await signup(...c);
-    flash(`Welcome, ${c[0]}. Top up to start trading.`);
+    if (seq === authSeq) flash(`Welcome, ${c[0]}. Top up to start trading.`);
   } catch (e) {
-    flash(explain(e), "err");
+    if (seq === authSeq) flash(explain(e), "err");
   }
 });
 
@@ -262,11 +266,12 @@ $("#auth-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const c = credentials();
   if (!c) return;
+  const seq = ++authSeq;
   try {
     await login(...c);
-    flash(`Logged in as ${c[0]}.`);
+    if (seq === authSeq) flash(`Logged in as ${c[0]}.`);
   } catch (e) {
-    flash(explain(e), "err");
+    if (seq === authSeq) flash(explain(e), "err");
   }
 });
 
