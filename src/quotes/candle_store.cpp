@@ -88,7 +88,8 @@ bool candle_store::flush() {
   for (const auto& u : closed) {
     auto key = candle_list_key(options_.key_prefix, u.symbol, u.interval);
     cmds.push_back({"RPUSH", key, to_json(u.c)});
-    cmds.push_back({"LTRIM", key, "-" + std::to_string(options_.history_max), "-1"});
+    cmds.push_back(
+        {"LTRIM", key, std::to_string(-static_cast<long long>(options_.history_max)), "-1"});
   }
   if (!open.empty()) {
     std::vector<std::string> hset{"HSET", options_.open_key};
