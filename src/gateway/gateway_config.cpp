@@ -18,6 +18,7 @@ gateway_config load_gateway_config(const config::env_reader& env) {
   c.service_jwt_secret = env.secret("SERVICE_JWT_SECRET", 16);
   c.trade_ledger_url = env.url("TRADE_LEDGER_URL", "http://127.0.0.1:8082", {"http"});
   c.migrations_dir = env.get("MIGRATIONS_DIR", "./migrations");
+  c.web_root = env.get("WEB_ROOT", "./web/dist");
   c.log_level = env.get("LOG_LEVEL", "info");
   c.symbols = env.list("QUOTES_SYMBOLS", c.symbols);
   c.ledger_timeout = env.duration_ms("GATEWAY_LEDGER_TIMEOUT_MS", c.ledger_timeout);

@@ -21,6 +21,7 @@ struct gateway_config {
   std::string service_jwt_secret;
   std::string trade_ledger_url;
   std::string migrations_dir;
+  std::string web_root;  // WEB_ROOT: the built console (web/dist), served at /
   std::string log_level = "info";
   std::vector<std::string> symbols{"BTC-USD", "ETH-USD"};  // QUOTES_SYMBOLS
 
