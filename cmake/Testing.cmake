@@ -8,6 +8,8 @@ function(mc_test_suite name)
   endif()
   add_executable(${name} ${sources})
   mc_warnings(${name})
+  # Where test data lives (tests read files under the source tree, e.g. data/*.jsonl).
+  target_compile_definitions(${name} PRIVATE MC_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   if(NOT ARG_LABEL)
     set(ARG_LABEL unit)
@@ -23,7 +25,7 @@ function(mc_test_suite name)
   endif()
   # One variable only: PROPERTIES is a flat name/value list, so a ";" inside a value would
   # start a new (bogus) property and drop everything after it. (The tests find the source and
-  # build trees through compile definitions.)
+  # build trees through compile definitions: MC_TEST_SOURCE_DIR.)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
     PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ${fixture}
     ENVIRONMENT "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp")

@@ -463,7 +463,8 @@ class server::impl : public std::enable_shared_from_this<impl> {
       }
 
       if (!opts_.trusted_proxies.empty()) {
-        req.remote_ip = client_address(peer_ip, to_std(msg["X-Forwarded-For"]), opts_.trusted_proxies);
+        req.remote_ip =
+            client_address(peer_ip, to_std(msg["X-Forwarded-For"]), opts_.trusted_proxies);
       }
 
       const bool upgrade = beast::websocket::is_upgrade(msg);

@@ -27,8 +27,8 @@ namespace {
 template <class Handler>
 struct handler_request final : detail::pending_request {
   explicit handler_request(Handler h)
-      : executor(net::prefer(net::get_associated_executor(h),
-                             net::execution::outstanding_work.tracked)),
+      : executor(
+            net::prefer(net::get_associated_executor(h), net::execution::outstanding_work.tracked)),
         handler(std::move(h)) {}
   void complete(std::vector<reply> replies) override {
     net::post(executor, [h = std::move(handler), r = std::move(replies)]() mutable {
@@ -125,7 +125,8 @@ net::awaitable<std::vector<reply>> async_client::pipeline(
   if (cmds.empty()) co_return std::vector<reply>{};
   std::string wire;
   for (const auto& c : cmds) {
-    if (c.empty()) co_return std::vector<reply>(cmds.size(), reply::error("ERR empty redis command"));
+    if (c.empty())
+      co_return std::vector<reply>(cmds.size(), reply::error("ERR empty redis command"));
     wire += detail::encode_command(c);
   }
   auto call = impl_->run(std::move(wire), cmds.size());

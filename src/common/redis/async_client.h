@@ -35,7 +35,7 @@ struct async_client_options {
 };
 
 struct async_client_stats {
-  std::size_t queued = 0;       // submitted and not yet answered
+  std::size_t queued = 0;      // submitted and not yet answered
   std::uint64_t rejected = 0;  // failed unrun: queue full, Redis known down, shutting down
 };
 

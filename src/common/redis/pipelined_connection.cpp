@@ -115,7 +115,8 @@ struct pipelined_connection::state : std::enable_shared_from_this<state> {
       if (now < retry_after) return refuse(std::move(r), last_connect_error);
       start_connect();
     }
-    outbox.push_back({std::move(r), now + options.queue_wait_ms + options.client.command_timeout_ms});
+    outbox.push_back(
+        {std::move(r), now + options.queue_wait_ms + options.client.command_timeout_ms});
     flush();
   }
 
@@ -131,25 +132,28 @@ struct pipelined_connection::state : std::enable_shared_from_this<state> {
       if (gen != self->generation) return;  // a stale wait: the flag belongs to a newer one
       self->watchdog_armed = false;
       if (ec) return;
-      if (self->current == phase::connecting) self->connect_failed("redis connect timed out");
-      else self->check_deadlines();
+      if (self->current == phase::connecting)
+        self->connect_failed("redis connect timed out");
+      else
+        self->check_deadlines();
     }));
     resolver.async_resolve(
         ep.host, std::to_string(ep.port),
-        net::bind_executor(strand, [self = shared_from_this(), gen](
-                                       const boost::system::error_code& ec,
-                                       tcp::resolver::results_type results) {
-          if (gen != self->generation) return;
-          if (ec) return self->connect_failed("redis resolve " + self->ep.host + ": " + ec.message());
-          net::async_connect(
-              self->socket, results,
-              net::bind_executor(self->strand, [self, gen](const boost::system::error_code& cec,
-                                                           const tcp::endpoint&) {
-                if (gen != self->generation) return;
-                if (cec) return self->connect_failed("redis connect: " + cec.message());
-                self->connected();
-              }));
-        }));
+        net::bind_executor(
+            strand, [self = shared_from_this(), gen](const boost::system::error_code& ec,
+                                                     tcp::resolver::results_type results) {
+              if (gen != self->generation) return;
+              if (ec)
+                return self->connect_failed("redis resolve " + self->ep.host + ": " + ec.message());
+              net::async_connect(
+                  self->socket, results,
+                  net::bind_executor(self->strand, [self, gen](const boost::system::error_code& cec,
+                                                               const tcp::endpoint&) {
+                    if (gen != self->generation) return;
+                    if (cec) return self->connect_failed("redis connect: " + cec.message());
+                    self->connected();
+                  }));
+            }));
   }
 
   void connected() {
@@ -211,15 +215,15 @@ struct pipelined_connection::state : std::enable_shared_from_this<state> {
     outbox.clear();
     writing = true;
     arm_watchdog();
-    net::async_write(socket, net::buffer(write_buffer),
-                     net::bind_executor(strand, [self = shared_from_this(), gen = generation](
-                                                    const boost::system::error_code& ec,
-                                                    std::size_t) {
-                       if (gen != self->generation) return;
-                       self->writing = false;
-                       if (ec) return self->drop("redis write: " + ec.message());
-                       self->flush();
-                     }));
+    net::async_write(
+        socket, net::buffer(write_buffer),
+        net::bind_executor(strand, [self = shared_from_this(), gen = generation](
+                                       const boost::system::error_code& ec, std::size_t) {
+          if (gen != self->generation) return;
+          self->writing = false;
+          if (ec) return self->drop("redis write: " + ec.message());
+          self->flush();
+        }));
   }
 
   void start_read() {
@@ -267,13 +271,13 @@ struct pipelined_connection::state : std::enable_shared_from_this<state> {
     if (watchdog_armed || sent.empty()) return;
     watchdog_armed = true;
     watchdog.expires_at(sent.front().deadline);
-    watchdog.async_wait(net::bind_executor(strand, [self = shared_from_this(),
-                                                    gen = generation](auto ec) {
-      if (gen != self->generation) return;
-      self->watchdog_armed = false;
-      if (ec) return;
-      self->check_deadlines();
-    }));
+    watchdog.async_wait(
+        net::bind_executor(strand, [self = shared_from_this(), gen = generation](auto ec) {
+          if (gen != self->generation) return;
+          self->watchdog_armed = false;
+          if (ec) return;
+          self->check_deadlines();
+        }));
   }
 
   void check_deadlines() {
@@ -299,9 +303,8 @@ pipelined_connection::~pipelined_connection() {
 
 void pipelined_connection::submit(std::unique_ptr<pending_request> request) {
   state_->load.fetch_add(1, std::memory_order_relaxed);
-  net::post(state_->strand, [s = state_, r = std::move(request)]() mutable {
-    s->enqueue(std::move(r));
-  });
+  net::post(state_->strand,
+            [s = state_, r = std::move(request)]() mutable { s->enqueue(std::move(r)); });
 }
 
 void pipelined_connection::close() {

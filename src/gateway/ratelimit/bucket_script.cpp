@@ -98,8 +98,8 @@ std::optional<std::vector<decision>> parse_bucket_reply(const std::vector<const 
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const auto* e = &r.elements[4 * i];
     if (e[0].integer != 0 && e[0].integer != 1) return std::nullopt;
-    out.push_back(make_decision(*policies[i], e[0].integer == 1, e[1].integer, e[2].integer,
-                                e[3].integer));
+    out.push_back(
+        make_decision(*policies[i], e[0].integer == 1, e[1].integer, e[2].integer, e[3].integer));
   }
   return out;
 }

@@ -2,9 +2,9 @@
 // authenticated user, put RateLimit-Limit / -Remaining / -Reset on every response they let
 // through, and answer 429 RATE_LIMIT with Retry-After when the bucket is empty.
 //
-// Typical chains: /auth/*: {limit_by_ip(l, o.auth_ip)}; public /api/* reads: {limit_by_ip(l, o.ip)};
-// authenticated /api/*: {<auth>, limit_by_ip_and_user(l, o.ip, o.user), ...}: one Redis call
-// checks both buckets. A request with a bad token is refused by auth (an HMAC, no Redis).
+// Typical chains: /auth/*: {limit_by_ip(l, o.auth_ip)}; public /api/* reads: {limit_by_ip(l,
+// o.ip)}; authenticated /api/*: {<auth>, limit_by_ip_and_user(l, o.ip, o.user), ...}: one Redis
+// call checks both buckets. A request with a bad token is refused by auth (an HMAC, no Redis).
 #pragma once
 
 #include "common/http/router.h"

@@ -20,8 +20,9 @@ metrics::counter& fallback_decisions_for(std::string_view policy_name) {
 }  // namespace
 
 redis_limiter::redis_limiter(const std::string& redis_url, limiter_options options, clock_fn clock)
-    : redis_limiter(std::make_unique<redis::async_client>(redis_url, (validate(options), options.redis)),
-                    options, std::move(clock)) {}
+    : redis_limiter(
+          std::make_unique<redis::async_client>(redis_url, (validate(options), options.redis)),
+          options, std::move(clock)) {}
 
 redis_limiter::redis_limiter(net::any_io_executor executor, const std::string& redis_url,
                              limiter_options options, clock_fn clock)
@@ -29,8 +30,8 @@ redis_limiter::redis_limiter(net::any_io_executor executor, const std::string& r
                                                           (validate(options), options.redis)),
                     options, std::move(clock)) {}
 
-redis_limiter::redis_limiter(std::unique_ptr<redis::async_client> redis, const limiter_options& options,
-                             clock_fn clock)
+redis_limiter::redis_limiter(std::unique_ptr<redis::async_client> redis,
+                             const limiter_options& options, clock_fn clock)
     : options_(options),
       clock_(std::move(clock)),
       redis_(std::move(redis)),

@@ -129,9 +129,8 @@ void ledger_core::stop() {
   stopped_ = true;
   accepting_ = false;
   running_ = false;  // reads now refuse; the pool itself lives until the destructor
-  stop_deadline_ns_ = (std::chrono::steady_clock::now() + config_.stop_timeout_ms)
-                          .time_since_epoch()
-                          .count();
+  stop_deadline_ns_ =
+      (std::chrono::steady_clock::now() + config_.stop_timeout_ms).time_since_epoch().count();
   if (quotes_) quotes_->stop();
   queue_.close();  // the engine thread drains what is queued, then closes the persist queue
   if (engine_thread_.joinable()) engine_thread_.join();

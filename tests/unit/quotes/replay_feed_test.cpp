@@ -16,7 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string sample_path() {
-  return std::string(std::getenv("MC_SOURCE_DIR")) + "/data/coinbase_ticker_sample.jsonl";
+  return std::string(MC_TEST_SOURCE_DIR) + "/data/coinbase_ticker_sample.jsonl";
 }
 
 std::string write_temp(const std::string& name, const std::string& text) {
