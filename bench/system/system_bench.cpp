@@ -322,7 +322,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 100 && ws.connected.load() < opt.ws_clients; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
 
-  mix m{&users, "sb-" + run_id + "-"};
+  mix m;
+  m.users = &users;
+  m.key_prefix = "sb-" + run_id + "-";
   bench::load_options lo;
   lo.port = opt.port;
   lo.connections = opt.connections;
