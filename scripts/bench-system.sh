@@ -14,6 +14,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build/release}
 shift || true
+BENCH_ARGS=("$@")
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 OUT="$ROOT/build/bench"
 mkdir -p "$OUT"
@@ -64,14 +65,14 @@ run_shape() {  # services|monolith
   local label=split
   [ "$shape" = monolith ] && label=monolith
   echo "== $label: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) =="
-  "$BENCH" --port "$GATEWAY_PORT" --label "$label" --out "$OUT/system-$label.json" "$@"
+  "$BENCH" --port "$GATEWAY_PORT" --label "$label" --out "$OUT/system-$label.json" "${BENCH_ARGS[@]}"
   MC_RUN_DIR=$RUN "$ROOT/scripts/run.sh" stop >/dev/null
   rm -rf "$RUN"
   RUN=""
 }
 
-run_shape services "$@"
-run_shape monolith "$@"
+run_shape services
+run_shape monolith
 
 python3 - "$OUT/system-split.json" "$OUT/system-monolith.json" "$OUT/system.json" <<'PY'
 import json, sys
