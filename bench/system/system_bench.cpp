@@ -153,18 +153,18 @@ enum endpoint {
   portfolio,
   endpoints
 };
-const char* endpoint_name[endpoints] = {"GET /api/quotes",        "POST /api/orders LIMIT",
+const char* endpoint_name[endpoints] = {"GET /api/quotes",         "POST /api/orders LIMIT",
                                         "POST /api/orders MARKET", "DELETE /api/orders/{id}",
-                                        "GET /api/orders/{id}",   "GET /api/orders",
+                                        "GET /api/orders/{id}",    "GET /api/orders",
                                         "GET /api/portfolio"};
 const char* endpoint_key[endpoints] = {"quotes",    "limit_order", "market_order", "cancel",
                                        "get_order", "list_orders", "portfolio"};
 
 endpoint endpoint_of(std::uint64_t seq) {
-  static const endpoint mix[20] = {quotes,      limit_order, get_order,   quotes,       portfolio,
-                                   limit_order, cancel,      quotes,      list_orders,  get_order,
+  static const endpoint mix[20] = {quotes,      limit_order, get_order,    quotes,      portfolio,
+                                   limit_order, cancel,      quotes,       list_orders, get_order,
                                    quotes,      limit_order, market_order, quotes,      cancel,
-                                   portfolio,   limit_order, get_order,   list_orders,  quotes};
+                                   portfolio,   limit_order, get_order,    list_orders, quotes};
   return mix[seq % 20];
 }
 
@@ -237,7 +237,8 @@ struct mix {
     const auto [e, u] = it->second;
     inflight.erase(it);
     // A cancel may find its order filled meanwhile (409): an answer, as a real client gets.
-    const bool ok = r.ok && ((r.status >= 200 && r.status < 300) || (e == cancel && r.status == 409));
+    const bool ok =
+        r.ok && ((r.status >= 200 && r.status < 300) || (e == cancel && r.status == 409));
     if (ok && (e == limit_order || e == market_order)) {
       boost::system::error_code ec;
       auto v = boost::json::parse(r.body, ec);
@@ -368,13 +369,15 @@ int main(int argc, char** argv) {
                     static_cast<double>(m.latencies[e].size()) / std::max(result.elapsed_s, 1e-9),
                     static_cast<std::size_t>(m.errors[e]), bench::summarize(m.latencies[e])});
   }
-  rows.push_back({"whole mix", opt.rate, static_cast<double>(all.size()) / std::max(result.elapsed_s, 1e-9),
+  rows.push_back({"whole mix", opt.rate,
+                  static_cast<double>(all.size()) / std::max(result.elapsed_s, 1e-9),
                   static_cast<std::size_t>(errors), whole});
-  std::printf("\n%s at %.0f requests/s offered, %d connections, %d users, %d of %d WebSocket "
-              "subscribers (%llu frames, %.1f per subscriber per s)\n",
-              opt.label.c_str(), opt.rate, opt.connections, opt.users, ws_connected, opt.ws_clients,
-              static_cast<unsigned long long>(ws_frames),
-              ws_connected ? static_cast<double>(ws_frames) / ws_connected / opt.duration_s : 0.0);
+  std::printf(
+      "\n%s at %.0f requests/s offered, %d connections, %d users, %d of %d WebSocket "
+      "subscribers (%llu frames, %.1f per subscriber per s)\n",
+      opt.label.c_str(), opt.rate, opt.connections, opt.users, ws_connected, opt.ws_clients,
+      static_cast<unsigned long long>(ws_frames),
+      ws_connected ? static_cast<double>(ws_frames) / ws_connected / opt.duration_s : 0.0);
   bench::print_table(stdout, rows);
   for (const auto& s : m.error_samples) std::fprintf(stderr, "  error: %s\n", s.c_str());
 

@@ -192,7 +192,16 @@ struct user {
   std::string auth;  // "Bearer <token>"
 };
 
-enum class kind { topup, limit_order, market_order, cancel, get_order, list_orders, quotes, portfolio };
+enum class kind {
+  topup,
+  limit_order,
+  market_order,
+  cancel,
+  get_order,
+  list_orders,
+  quotes,
+  portfolio
+};
 constexpr int kinds = 8;
 const char* kind_name(kind k) {
   static const char* names[] = {"topup",     "limit_order", "market_order", "cancel",
@@ -240,7 +249,7 @@ struct chaos {
   std::vector<user> users;  // trading users first, then top-up-only users
   std::vector<acked_topup> topups;
   std::vector<acked_order> orders;
-  std::vector<std::size_t> open_orders;  // indexes into `orders` that may still be canceled
+  std::vector<std::size_t> open_orders;   // indexes into `orders` that may still be canceled
   std::vector<std::string> canceled_ids;  // cancels answered 200
   std::vector<keyed_op> unanswered;
   figures fig;
@@ -302,8 +311,8 @@ net::awaitable<attempt_result> call(mc::http::client_pool& pool, std::string met
       out.body = std::move(r.body);
       co_return out;
     }
-    out.last_error = r.ok ? std::to_string(r.status) + " " + r.body.substr(0, 160)
-                          : r.error + " " + r.detail;
+    out.last_error =
+        r.ok ? std::to_string(r.status) + " " + r.body.substr(0, 160) : r.error + " " + r.detail;
     if (clock_type::now() + backoff >= until) co_return out;
     auto pause = sleep_for(backoff);
     co_await std::move(pause);
@@ -330,8 +339,13 @@ std::string market_body(chaos& c, const std::string& key) {
 void record_order(chaos& c, std::size_t u, const std::string& key, const std::string& body,
                   const std::string& answer) {
   auto v = parse(answer);
-  acked_order o{u, key, body, v ? str_at(*v, "order_id") : "", v ? str_at(*v, "status") : "",
-                v ? str_at(*v, "filled_qty") : "", answer};
+  acked_order o{u,
+                key,
+                body,
+                v ? str_at(*v, "order_id") : "",
+                v ? str_at(*v, "status") : "",
+                v ? str_at(*v, "filled_qty") : "",
+                answer};
   if (o.order_id.empty() || status_rank(o.status) < 0) {
     ++c.fig.lost;
     c.fig.problem("order answer without order_id/status: " + answer.substr(0, 200));
@@ -404,32 +418,33 @@ net::awaitable<bool> run_op(chaos& c, mc::http::client_pool& pool, kind k) {
     case kind::get_order: {
       if (c.orders.empty()) co_return true;
       const auto& o = c.orders[c.rng() % c.orders.size()];
-      auto op = call(pool, "GET", "/api/orders/" + o.order_id, headers_for(c.users[o.user]), "", dl);
+      auto op =
+          call(pool, "GET", "/api/orders/" + o.order_id, headers_for(c.users[o.user]), "", dl);
       auto r = co_await std::move(op);
       c.fig.attempts += static_cast<std::uint64_t>(r.attempts);
       if (r.answered && r.status != 200)
         c.fig.problem("GET order " + o.order_id + " answered " + std::to_string(r.status));
-      co_return r.answered && r.status == 200;
+      co_return r.answered&& r.status == 200;
     }
     case kind::list_orders: {
       auto op = call(pool, "GET", "/api/orders?status=open&limit=20",
                      headers_for(c.users[c.trading_user()]), "", dl);
       auto r = co_await std::move(op);
       c.fig.attempts += static_cast<std::uint64_t>(r.attempts);
-      co_return r.answered && r.status == 200;
+      co_return r.answered&& r.status == 200;
     }
     case kind::quotes: {
       const mc::http::header_list none;
       auto op = call(pool, "GET", "/api/quotes?symbol=BTC-USD", none, "", dl);
       auto r = co_await std::move(op);
       c.fig.attempts += static_cast<std::uint64_t>(r.attempts);
-      co_return r.answered && r.status == 200;
+      co_return r.answered&& r.status == 200;
     }
     case kind::portfolio: {
       auto op = call(pool, "GET", "/api/portfolio", headers_for(c.users[c.trading_user()]), "", dl);
       auto r = co_await std::move(op);
       c.fig.attempts += static_cast<std::uint64_t>(r.attempts);
-      co_return r.answered && r.status == 200;
+      co_return r.answered&& r.status == 200;
     }
   }
   co_return false;
@@ -439,11 +454,10 @@ net::awaitable<bool> run_op(chaos& c, mc::http::client_pool& pool, kind k) {
 // 3 quote reads, 2 portfolio reads.
 kind kind_of(std::uint64_t slot) {
   static const kind mix[20] = {
-      kind::topup,       kind::limit_order, kind::quotes,      kind::portfolio,
-      kind::limit_order, kind::topup,       kind::cancel,      kind::get_order,
-      kind::limit_order, kind::quotes,      kind::topup,       kind::market_order,
-      kind::limit_order, kind::list_orders, kind::portfolio,   kind::topup,
-      kind::cancel,      kind::limit_order, kind::get_order,   kind::quotes};
+      kind::topup, kind::limit_order,  kind::quotes,      kind::portfolio,   kind::limit_order,
+      kind::topup, kind::cancel,       kind::get_order,   kind::limit_order, kind::quotes,
+      kind::topup, kind::market_order, kind::limit_order, kind::list_orders, kind::portfolio,
+      kind::topup, kind::cancel,       kind::limit_order, kind::get_order,   kind::quotes};
   return mix[slot % 20];
 }
 
@@ -453,10 +467,12 @@ net::awaitable<void> worker(chaos& c) {
   mc::http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", c.opt.port, co);
   while (!c.stopping) {
     const std::uint64_t slot = c.next_slot++;
-    const auto due = c.start + std::chrono::duration_cast<clock_type::duration>(
-                                   std::chrono::duration<double>(static_cast<double>(slot) / c.opt.rate));
+    const auto due =
+        c.start + std::chrono::duration_cast<clock_type::duration>(
+                      std::chrono::duration<double>(static_cast<double>(slot) / c.opt.rate));
     while (!c.stopping && clock_type::now() < due) {
-      auto pause = sleep_for(std::min<clock_type::duration>(due - clock_type::now(), milliseconds(100)));
+      auto pause =
+          sleep_for(std::min<clock_type::duration>(due - clock_type::now(), milliseconds(100)));
       co_await std::move(pause);
     }
     if (c.stopping) break;
@@ -564,7 +580,8 @@ net::awaitable<void> reconcile(chaos& c) {
     for (int page = 0; page < 10'000; ++page) {
       std::string target = "/api/orders?status=all&limit=100";
       if (!cursor.empty()) target += "&cursor=" + cursor;
-      auto list = call(pool, "GET", target, headers_for(c.users[static_cast<std::size_t>(u)]), "", dl);
+      auto list =
+          call(pool, "GET", target, headers_for(c.users[static_cast<std::size_t>(u)]), "", dl);
       auto r = co_await std::move(list);
       auto v = r.answered && r.status == 200 ? parse(r.body) : std::nullopt;
       if (!v || !v->is_object() || !v->as_object().contains("orders")) {
@@ -620,7 +637,8 @@ net::awaitable<void> reconcile(chaos& c) {
   const std::size_t replay_max = 200;
   for (std::size_t i = 0; i < c.topups.size() && i < replay_max; ++i) {
     const auto& t = c.topups[i * c.topups.size() / std::min(c.topups.size(), replay_max)];
-    auto again = call(pool, "POST", "/api/fund/topup", headers_for(c.users[t.user], t.key), t.body, dl);
+    auto again =
+        call(pool, "POST", "/api/fund/topup", headers_for(c.users[t.user], t.key), t.body, dl);
     auto r = co_await std::move(again);
     ++f.replays_checked;
     if (!r.answered || r.status != 200 || r.body != t.answer) {
@@ -664,22 +682,19 @@ bool setup_user(const options& opt, const std::string& run_id, int i, bool tradi
   out.email = "chaos-" + run_id + "-" + std::to_string(i) + "@example.com";
   const auto deadline = clock_type::now() + std::chrono::seconds(60);
   for (;;) {
-    auto r = mc::http::request_blocking("127.0.0.1", opt.port, "POST", "/auth/signup",
-                                        {{"Content-Type", "application/json"}},
-                                        R"({"email":")" + out.email +
-                                            R"(","password":"chaos-password-1"})",
-                                        milliseconds(30'000));
+    auto r = mc::http::request_blocking(
+        "127.0.0.1", opt.port, "POST", "/auth/signup", {{"Content-Type", "application/json"}},
+        R"({"email":")" + out.email + R"(","password":"chaos-password-1"})", milliseconds(30'000));
     if (r.ok && r.status == 200) {
       auto v = parse(r.body);
       if (v) out.auth = "Bearer " + str_at(*v, "token");
       break;
     }
     if (r.ok && r.status == 409) {  // an earlier attempt got through: log in instead
-      r = mc::http::request_blocking("127.0.0.1", opt.port, "POST", "/auth/login",
-                                     {{"Content-Type", "application/json"}},
-                                     R"({"email":")" + out.email +
-                                         R"(","password":"chaos-password-1"})",
-                                     milliseconds(30'000));
+      r = mc::http::request_blocking(
+          "127.0.0.1", opt.port, "POST", "/auth/login", {{"Content-Type", "application/json"}},
+          R"({"email":")" + out.email + R"(","password":"chaos-password-1"})",
+          milliseconds(30'000));
       if (r.ok && r.status == 200) {
         auto v = parse(r.body);
         if (v) out.auth = "Bearer " + str_at(*v, "token");
@@ -721,8 +736,9 @@ int main(int argc, char** argv) {
   c.opt = parse_args(argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   mc::log::init("chaos_client", mc::log::level::error);
-  c.run_id = std::to_string(::getpid()) + "-" +
-             std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 100'000'000);
+  c.run_id =
+      std::to_string(::getpid()) + "-" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 100'000'000);
 
   const int n_users = c.opt.trading_users + c.opt.topup_users;
   c.users.resize(static_cast<std::size_t>(n_users));
@@ -777,10 +793,12 @@ int main(int argc, char** argv) {
   o["replays_checked"] = f.replays_checked;
   json::object failed_by_kind;
   for (int k = 0; k < kinds; ++k)
-    if (f.per_kind_failed[k]) failed_by_kind[kind_name(static_cast<kind>(k))] = f.per_kind_failed[k];
+    if (f.per_kind_failed[k])
+      failed_by_kind[kind_name(static_cast<kind>(k))] = f.per_kind_failed[k];
   o["failed_by_kind"] = failed_by_kind;
   const std::string line = json::serialize(o);
-  for (const auto& p : f.problems) std::fprintf(stderr, "[%s] problem: %s\n", c.opt.label.c_str(), p.c_str());
+  for (const auto& p : f.problems)
+    std::fprintf(stderr, "[%s] problem: %s\n", c.opt.label.c_str(), p.c_str());
   std::printf("%s\n", line.c_str());
   if (!c.opt.out.empty()) std::ofstream(c.opt.out) << line << "\n";
   const bool pass = f.lost == 0 && f.duplicated == 0 && f.unresolved == 0 && f.sent > 0 &&
