@@ -14,7 +14,8 @@
 #                        back after; success rate must be >= 99.9 %
 #   split_monolith_split the rollback of docs/OPERATIONS.md under load, and back
 # A scenario passes when lost = duplicated = 0, every key resolved, the audit is clean and the
-# services came back. Writes a JSON report (per scenario: sent, succeeded, failed, lost,
+# services came back. First, the reconciler's self-test: with a lost and a duplicated operation
+# injected it must report both (so the checks can fail). Writes a JSON report (per scenario: sent, succeeded, failed, lost,
 # duplicated, success_rate, audit, ...); exits 1 if any scenario failed.
 #   scripts/chaos.sh short|long [BUILD_DIR] [--out FILE] [--only SCENARIO]
 # BUILD_DIR (default build/release) holds src/cmd/{gateway,quotes,tradeledger,monolith} and
@@ -216,6 +217,27 @@ all_ready || { failed_any=1; exit 1; }
 "$ROOT/scripts/nginx.sh" start --dir "$RUN/nginx" --port "$LB_PORT" --upstreams "$UPSTREAMS_BOTH" \
   >/dev/null || { failed_any=1; exit 1; }
 
+# The reconciler must be able to fail: with one lost and one duplicated operation injected
+# (chaos_client --inject-faults 1) it has to report both and exit non-zero.
+selftest=skipped
+if [ -z "$ONLY" ]; then
+  log "== reconciler self-test (faults injected: must be detected) =="
+  rm -f "$RUN/stop" "$RUN/ready"
+  (for _ in $(seq 1 1200); do [ -e "$RUN/ready" ] && break; sleep 0.1; done; sleep 2; touch "$RUN/stop") &
+  "$CLIENT" --port "$LB_PORT" --label selftest --rate "$RATE" --stop-file "$RUN/stop" \
+    --ready-file "$RUN/ready" \
+    --max-seconds 60 --out "$RUN/selftest.json" --inject-faults 1 >/dev/null 2>"$RUN/selftest.log"
+  rc=$?
+  if [ "$rc" = 1 ] && python3 -c 'import json, sys; f = json.load(open(sys.argv[1]))
+sys.exit(0 if f["lost"] >= 1 and f["duplicated"] >= 1 else 1)' "$RUN/selftest.json"; then
+    selftest=detected
+  else
+    selftest="NOT detected"; failed_any=1
+    cat "$RUN/selftest.log" "$RUN/selftest.json" >&2
+  fi
+  log "reconciler self-test: $(cat "$RUN/selftest.json" 2>/dev/null) -> $selftest"
+fi
+
 t0=$(date +%s)
 scenario tradeledger_sigkill 0
 scenario redis_restart 0
@@ -224,11 +246,12 @@ scenario gateway_sigkill 0
 scenario rolling_restart 0.999
 scenario split_monolith_split 0
 
-python3 - "$OUT" "$RUN" "$MODE" "$(( $(date +%s) - t0 ))" "$TL_KILLS" "$RATE" "${results[@]}" <<'PY'
+python3 - "$OUT" "$RUN" "$MODE" "$(( $(date +%s) - t0 ))" "$TL_KILLS" "$RATE" "$selftest" "${results[@]}" <<'PY'
 import json, os, platform, sys
-out, run, mode, seconds, kills, rate = sys.argv[1:7]
-rest = sys.argv[7:]
+out, run, mode, seconds, kills, rate, selftest = sys.argv[1:8]
+rest = sys.argv[8:]
 report = {"mode": mode, "seconds": int(seconds), "offered_ops_per_s": float(rate),
+          "reconciler_selftest": selftest,
           "tradeledger_sigkills": int(kills), "cpus": os.cpu_count(),
           "machine": platform.machine(), "scenarios": {}}
 passed = True
@@ -243,13 +266,14 @@ for i in range(0, len(rest), 5):
                     "passed": verdict == "passed"})
     report["scenarios"][name] = figures
     passed = passed and verdict == "passed"
-report["passed"] = passed
+report["passed"] = passed and selftest != "NOT detected"
 json.dump(report, open(out, "w"), indent=2)
 print(f"{'scenario':22} {'sent':>6} {'ok':>6} {'failed':>6} {'lost':>4} {'dup':>4} {'success':>9}  audit")
 for name, f in report["scenarios"].items():
     print(f"{name:22} {f.get('sent', 0):6} {f.get('succeeded', 0):6} {f.get('failed', 0):6} "
           f"{f.get('lost', '?'):>4} {f.get('duplicated', '?'):>4} {100 * f.get('success_rate', 0):8.3f}%  "
           f"{f['audit']}{'' if f['passed'] else '  FAILED (' + f['disruption'] + ')'}")
+print(f"reconciler self-test (injected loss and duplicate): {selftest}")
 print(f"report: {out}")
 PY
 [ "$failed_any" -eq 0 ]

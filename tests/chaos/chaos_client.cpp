@@ -21,7 +21,9 @@
 // --min-success-rate; 1 otherwise; 2 on bad usage; 3 when the users could not be set up.
 //   chaos_client --port P [--label NAME] [--rate 40] [--workers 8] [--trading-users 3]
 //     [--topup-users 2] [--stop-file F] [--ready-file F] [--max-seconds 600] [--out F]
-//     [--op-deadline-s 30] [--min-success-rate 0]
+//     [--op-deadline-s 30] [--min-success-rate 0] [--inject-faults 1]
+// --inject-faults 1 makes the reconciler see one lost and one duplicated operation (its own
+// self-test: scripts/chaos.sh expects it to fail then).
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -71,6 +73,7 @@ struct options {
   std::string out;
   double op_deadline_s = 30;
   double min_success_rate = 0;
+  bool inject_faults = false;
 };
 
 [[noreturn]] void usage() {
@@ -110,6 +113,8 @@ options parse_args(int argc, char** argv) {
       o.op_deadline_s = std::stod(v);
     else if (a == "--min-success-rate")
       o.min_success_rate = std::stod(v);
+    else if (a == "--inject-faults")
+      o.inject_faults = v == "1";
     else
       usage();
   }
@@ -518,6 +523,22 @@ net::awaitable<void> reconcile(chaos& c) {
   mc::http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", c.opt.port);
   auto& f = c.fig;
   const double dl = 60;
+
+  // The reconciler's self-test (--inject-faults 1): a top-up recorded as acknowledged that was
+  // never sent (must count as lost), and a second order under an acknowledged order's
+  // client_order_id with a new key, i.e. one operation applied twice (must count as duplicated).
+  if (c.opt.inject_faults) {
+    c.topups.push_back({static_cast<std::size_t>(c.opt.trading_users), "never-sent-" + c.run_id,
+                        R"({"amount":"1.00","currency":"USD"})", "{}"});
+    if (!c.orders.empty()) {
+      const auto& o = c.orders.front();
+      auto twice = call(pool, "POST", "/api/orders", headers_for(c.users[o.user], o.key + "-again"),
+                        o.body, dl);
+      auto r = co_await std::move(twice);
+      if (!r.answered || r.status != 200)
+        f.problem("fault injection: the second order answered " + std::to_string(r.status));
+    }
+  }
 
   // 1. Resolve: the same key and body again until answered.
   for (const auto& op : c.unanswered) {
