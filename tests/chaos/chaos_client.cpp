@@ -21,7 +21,7 @@
 // --min-success-rate; 1 otherwise; 2 on bad usage; 3 when the users could not be set up.
 //   chaos_client --port P [--label NAME] [--rate 40] [--workers 8] [--trading-users 3]
 //     [--topup-users 2] [--stop-file F] [--ready-file F] [--max-seconds 600] [--out F]
-//     [--op-deadline-s 30] [--min-success-rate 0] [--inject-faults 1]
+//     [--op-deadline-s 45] [--min-success-rate 0] [--inject-faults 1]
 // --inject-faults 1 makes the reconciler see one lost and one duplicated operation (its own
 // self-test: scripts/chaos.sh expects it to fail then).
 #include <boost/asio/as_tuple.hpp>
@@ -71,7 +71,7 @@ struct options {
   std::string ready_file;
   double max_seconds = 600;
   std::string out;
-  double op_deadline_s = 30;
+  double op_deadline_s = 45;
   double min_success_rate = 0;
   bool inject_faults = false;
 };
@@ -79,7 +79,7 @@ struct options {
 [[noreturn]] void usage() {
   std::cerr << "usage: chaos_client --port P [--label NAME] [--rate 40] [--workers 8]\n"
                "  [--trading-users 3] [--topup-users 2] [--stop-file F] [--ready-file F]\n"
-               "  [--max-seconds 600] [--out F] [--op-deadline-s 30] [--min-success-rate 0]\n";
+               "  [--max-seconds 600] [--out F] [--op-deadline-s 45] [--min-success-rate 0]\n";
   std::exit(2);
 }
 
@@ -241,6 +241,8 @@ struct figures {
   std::uint64_t per_kind_sent[kinds] = {}, per_kind_failed[kinds] = {};
   std::uint64_t lost = 0, duplicated = 0, unresolved = 0;
   std::uint64_t checked_orders = 0, checked_cancels = 0, replays_checked = 0;
+  std::uint64_t slow_ops = 0;  // operations that took more than 5 s, retries included
+  double slowest_op_s = 0;
   std::vector<std::string> problems;  // the first few, printed
   void problem(std::string p) {
     if (problems.size() < 20) problems.push_back(std::move(p));
@@ -372,10 +374,14 @@ net::awaitable<bool> run_op(chaos& c, mc::http::client_pool& pool, kind k) {
       auto r = co_await std::move(op);
       c.fig.attempts += static_cast<std::uint64_t>(r.attempts);
       if (!r.answered) {
+        c.fig.problem("top-up " + key + " unanswered within the deadline: " + r.last_error);
         c.unanswered.push_back({u, k, key, body});
         co_return false;
       }
-      if (r.status != 200) co_return false;
+      if (r.status != 200) {
+        c.fig.problem("top-up answered " + std::to_string(r.status) + " " + r.body.substr(0, 200));
+        co_return false;
+      }
       c.topups.push_back({u, key, body, r.body});
       co_return true;
     }
@@ -388,6 +394,8 @@ net::awaitable<bool> run_op(chaos& c, mc::http::client_pool& pool, kind k) {
       auto r = co_await std::move(op);
       c.fig.attempts += static_cast<std::uint64_t>(r.attempts);
       if (!r.answered) {
+        c.fig.problem(std::string(kind_name(k)) + " " + key +
+                      " unanswered within the deadline: " + r.last_error);
         c.unanswered.push_back({u, k, key, body});
         co_return false;
       }
@@ -484,8 +492,12 @@ net::awaitable<void> worker(chaos& c) {
     const kind k = kind_of(slot);
     ++c.fig.sent;
     ++c.fig.per_kind_sent[static_cast<int>(k)];
+    const auto op_start = clock_type::now();
     auto op = run_op(c, pool, k);
     const bool ok = co_await std::move(op);
+    const double took = std::chrono::duration<double>(clock_type::now() - op_start).count();
+    c.fig.slowest_op_s = std::max(c.fig.slowest_op_s, took);
+    if (took > 5) ++c.fig.slow_ops;
     if (ok) {
       ++c.fig.succeeded;
     } else {
@@ -806,6 +818,8 @@ int main(int argc, char** argv) {
   std::snprintf(rate_s, sizeof rate_s, "%.6f", rate);
   o["success_rate"] = std::stod(rate_s);
   o["attempts"] = f.attempts;
+  o["slow_ops"] = f.slow_ops;
+  o["slowest_op_s"] = std::round(f.slowest_op_s * 10) / 10;
   o["load_s"] = std::round(load_s * 10) / 10;
   o["acked_topups"] = c.topups.size();
   o["acked_orders"] = c.orders.size();
