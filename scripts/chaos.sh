@@ -19,12 +19,14 @@
 # duplicated, success_rate, audit, ...); exits 1 if any scenario failed.
 #   scripts/chaos.sh short|long [BUILD_DIR] [--out FILE] [--only SCENARIO]
 # BUILD_DIR (default build/release) holds src/cmd/{gateway,quotes,tradeledger,monolith} and
-# tests/chaos/chaos_client. Default report: build/chaos/report.json.
+# tests/chaos/chaos_client. Default report: build/chaos/report.json. CHAOS_RATE (operations/s),
+# CHAOS_PAD (seconds of load before and after each disruption) and CHAOS_TL_KILLS override the
+# mode's settings (short: 25, 2, 3; long: 50, 5, 20).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MODE=${1:-}
-case "$MODE" in short | long) ;; *) sed -n '2,22p' "$0" >&2; exit 2 ;; esac
+case "$MODE" in short | long) ;; *) sed -n '2,25p' "$0" >&2; exit 2 ;; esac
 shift
 BUILD=build/release
 if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then BUILD=$1; shift; fi
