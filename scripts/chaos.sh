@@ -26,7 +26,7 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MODE=${1:-}
-case "$MODE" in short | long) ;; *) sed -n '2,25p' "$0" >&2; exit 2 ;; esac
+case "$MODE" in short | long) ;; *) sed -n '2,24p' "$0" >&2; exit 2 ;; esac
 shift
 BUILD=build/release
 if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then BUILD=$1; shift; fi
