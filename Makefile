@@ -1,5 +1,6 @@
 # MicroCoin developer commands. Every target bootstraps what it needs, so a fresh clone works.
-#   make run    build, start PostgreSQL + Redis, migrate, run all services in the foreground
+#   make run    build (services + web console), start PostgreSQL + Redis, migrate, run all services
+#               in the foreground; the console is at http://localhost:8080/
 #   make up     the same in the background;  make down  stops everything
 #   make test   build (Debug + ASan/UBSan) and run unit, integration and end-to-end tests
 #   make bench  build (Release) and run the benchmarks; results under build/bench/
@@ -15,10 +16,12 @@ bootstrap:
 	@scripts/bootstrap.sh
 
 build: bootstrap
+	@scripts/build-web.sh
 	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=OFF >/dev/null
 	@ninja -C $(RELEASE_DIR) -j$(JOBS) gateway quotes tradeledger monolith
 
 build-debug: bootstrap
+	@scripts/build-web.sh
 	@cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMC_SANITIZE=ON -DMC_BUILD_BENCH=OFF >/dev/null
 	@ninja -C $(DEBUG_DIR) -j$(JOBS)
 

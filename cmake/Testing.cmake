@@ -21,7 +21,10 @@ function(mc_test_suite name)
     # them from running beside each other (unit tests still run in parallel).
     set(fixture FIXTURES_REQUIRED infra RESOURCE_LOCK infra)
   endif()
+  # One variable only: PROPERTIES is a flat name/value list, so a ";" inside a value would
+  # start a new (bogus) property and drop everything after it. (The tests find the source and
+  # build trees through compile definitions.)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
     PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ${fixture}
-    ENVIRONMENT "MC_SOURCE_DIR=${PROJECT_SOURCE_DIR};MC_BINARY_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp")
+    ENVIRONMENT "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp")
 endfunction()

@@ -5,9 +5,8 @@
 # into TradeLedger's internal API) and, when built, ws_fanout_bench (/ws/quotes fan-out); writes
 # build/bench/gateway.json; stops everything it started, also on failure or Ctrl-C.
 #   scripts/bench-gateway.sh [BUILD_DIR] [gateway_bench options, e.g. --duration-s 5]
-# WS_CLIENTS (default 1000) sets the number of WebSocket clients: ws_fanout_bench holds both ends
-# of every connection in one process, so twice that many descriptors must fit under `ulimit -n`
-# (at 20 quotes/s, 4,000 clients already saturate two cores: 1,000 keep every frame).
+# WS_CLIENTS (default 10000) WebSocket clients: one descriptor each in ws_fanout_bench and in
+# the gateway, so WS_CLIENTS must fit under `ulimit -n` with room to spare.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +34,8 @@ export RATE_LIMIT_USER_PER_SEC=1000000 RATE_LIMIT_USER_BURST=1000000 \
   RATE_LIMIT_AUTH_PER_SEC=1000000 RATE_LIMIT_AUTH_BURST=1000000
 # TradeLedger's per-request log line is a benchmark-off setting (as in tradeledger_bench).
 export HTTP_ACCESS_LOG=false
+# Room for the WebSocket clients besides the order connections.
+export HTTP_MAX_CONNECTIONS=$(( ${WS_CLIENTS:-10000} + 1000 ))
 
 cleanup() {
   "$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
@@ -67,14 +68,14 @@ SERVICE_JWT_SECRET=$service_secret "$BUILD/bench/gateway/gateway_bench" \
   --gateway-port "$GATEWAY_PORT" --ledger-port "$TRADE_LEDGER_PORT" --out "$OUT/gateway.json" \
   --watch-pids "$watch" "$@"
 
-# WebSocket fan-out (another tool, optional): its clients and p99 join gateway.json.
+# WebSocket fan-out: WS_CLIENTS (default 10,000) clients of this gateway, fed by the running
+# Quotes service at its default rate; their count and p99 join gateway.json.
 ws_bin="$BUILD/bench/gateway/ws_fanout_bench"
 ws_clients=0 ws_p99=null
 if [ -x "$ws_bin" ]; then
-  redis_url=$(sed -n 's/^REDIS_URL=//p' "$RUN/infra/env")
-  ws_args=(--redis "$redis_url" --clients "${WS_CLIENTS:-1000}")
+  ws_args=(--port "$GATEWAY_PORT" --clients "${WS_CLIENTS:-10000}" --seconds "${WS_SECONDS:-10}")
   echo "== ws fan-out: $ws_bin ${ws_args[*]} =="
-  ws_out=$("$ws_bin" "${ws_args[@]}") || echo "bench-gateway: ws_fanout_bench failed" >&2
+  ws_out=$("$ws_bin" "${ws_args[@]}") || echo "bench-gateway: ws_fanout_bench measured nothing" >&2
   echo "$ws_out"
   ws_clients=$(sed -n 's/^connected \([0-9]*\) of .*/\1/p' <<<"$ws_out" | tail -1)
   ws_frames=$(sed -n 's/^frames \([0-9]*\) .*/\1/p' <<<"$ws_out" | tail -1)

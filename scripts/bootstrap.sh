@@ -12,6 +12,7 @@ PACKAGES=(
   postgresql-15 postgresql-client-15 redis-server redis-tools
   wrk nginx-light curl procps
   docker-compose python3-yaml gettext-base
+  chromium  # the web console's browser test (headless, driven by playwright-core)
 )
 
 # One dpkg-query for all packages (one per package costs over a second on a loaded machine).

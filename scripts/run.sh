@@ -66,6 +66,7 @@ set -a
 : "${GATEWAY_PORT:=8080}" "${QUOTES_PORT:=8081}" "${TRADE_LEDGER_PORT:=8082}"
 : "${TRADE_LEDGER_URL:=http://127.0.0.1:$TRADE_LEDGER_PORT}"
 : "${MIGRATIONS_DIR:=$ROOT/migrations}"
+: "${WEB_ROOT:=$ROOT/web/dist}"  # the console, built by scripts/build-web.sh
 set +a
 
 start() {  # name binary

@@ -1,6 +1,8 @@
 // Reads the gateway's environment; secrets are length-checked and never echoed.
 #include "gateway/gateway_config.h"
 
+#include <boost/asio/ip/address.hpp>
+
 #include "common/log/log.h"
 
 namespace mc::gateway {
@@ -16,6 +18,7 @@ gateway_config load_gateway_config(const config::env_reader& env) {
   c.service_jwt_secret = env.secret("SERVICE_JWT_SECRET", 16);
   c.trade_ledger_url = env.url("TRADE_LEDGER_URL", "http://127.0.0.1:8082", {"http"});
   c.migrations_dir = env.get("MIGRATIONS_DIR", "./migrations");
+  c.web_root = env.get("WEB_ROOT", "./web/dist");
   c.log_level = env.get("LOG_LEVEL", "info");
   c.symbols = env.list("QUOTES_SYMBOLS", c.symbols);
   c.ledger_timeout = env.duration_ms("GATEWAY_LEDGER_TIMEOUT_MS", c.ledger_timeout);
@@ -34,6 +37,14 @@ gateway_config load_gateway_config(const config::env_reader& env) {
       static_cast<std::size_t>(env.integer("AUTH_HASH_QUEUE_MAX", 64, 1, 100'000));
   c.body_limit_bytes =
       static_cast<std::size_t>(env.integer("HTTP_BODY_LIMIT_BYTES", 65536, 1024, 64 << 20));
+  c.max_connections =
+      static_cast<std::size_t>(env.integer("HTTP_MAX_CONNECTIONS", 10'000, 1, 1'000'000));
+  c.trusted_proxies = env.list("TRUSTED_PROXIES", {});
+  for (const auto& ip : c.trusted_proxies) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(ip, ec);
+    if (ec) throw config::config_error("TRUSTED_PROXIES", "not an IP address: " + ip);
+  }
   log::level ignored;
   if (!log::parse_level(c.log_level, ignored)) {
     throw config::config_error("LOG_LEVEL", "must be debug, info, warn or error");

@@ -21,6 +21,7 @@ struct gateway_config {
   std::string service_jwt_secret;
   std::string trade_ledger_url;
   std::string migrations_dir;
+  std::string web_root;  // WEB_ROOT: the built console (web/dist), served at /
   std::string log_level = "info";
   std::vector<std::string> symbols{"BTC-USD", "ETH-USD"};  // QUOTES_SYMBOLS
 
@@ -41,6 +42,13 @@ struct gateway_config {
   std::size_t auth_hash_queue_max = 64;
 
   std::size_t body_limit_bytes = 65536;  // HTTP_BODY_LIMIT_BYTES: larger bodies get 413
+  // HTTP_MAX_CONNECTIONS: open connections (WebSockets included); beyond it 503 and close.
+  std::size_t max_connections = 10'000;
+
+  // TRUSTED_PROXIES: addresses of the load balancers in front of the gateway (comma-separated
+  // IPs). Their X-Forwarded-For gives the client address for the per-IP rate limit; empty:
+  // the TCP peer is the client.
+  std::vector<std::string> trusted_proxies;
 };
 
 // Throws config::config_error naming the first bad variable.

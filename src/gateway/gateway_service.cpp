@@ -14,11 +14,13 @@
 #include "gateway/auth/auth_filter.h"
 #include "gateway/auth/auth_routes.h"
 #include "gateway/auth/auth_service.h"
+#include "gateway/market/candles_route.h"
 #include "gateway/market/quote_hub.h"
 #include "gateway/openapi/openapi_document.h"
 #include "gateway/api/public_api.h"
 #include "gateway/ratelimit/rate_limit_filter.h"
 #include "gateway/ratelimit/redis_limiter.h"
+#include "gateway/web/static_files.h"
 #include "tradeledger/api/ledger_client.h"
 
 namespace mc::gateway {
@@ -116,7 +118,11 @@ void gateway_app::add_routes(http::router& r) {
   p.trading.add_routes(r, filters);
   p.orders.add_route(r, auth::require_user_ws(p.accounts.verifier()));
   p.quotes.add_routes(r, {by_ip});
+  market::candles_options candles;
+  candles.symbols = config_.symbols;
+  market::add_candles_route(r, p.redis, candles, {by_ip});
   openapi::add_route(r);
+  web::add_static_routes(r, config_.web_root);
 }
 
 void gateway_app::start() {
@@ -140,6 +146,8 @@ http::server_options public_server_options(const gateway_config& config, std::st
   opts.bind_address = config.bind_address;
   opts.port = config.port;
   opts.body_limit_bytes = config.body_limit_bytes;
+  opts.trusted_proxies = config.trusted_proxies;
+  opts.max_connections = config.max_connections;
   return opts;
 }
 

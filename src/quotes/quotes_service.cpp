@@ -86,17 +86,22 @@ quotes_service::quotes_service(service_config config, net::io_context& ioc,
   po.queue_per_symbol_max = config_.publish_queue_per_symbol_max;
   po.batch_max = config_.publish_batch_max;
   publisher_ = std::make_unique<redis_publisher>(po, metrics_);
+  candle_store_options co;
+  co.redis_url = config_.redis_url;
+  candle_store_ = std::make_unique<candle_store>(co);
   feed_ = make_feed(config_, strand_);
 }
 
 quotes_service::~quotes_service() {
   publisher_->stop();
+  candle_store_->stop();
 }
 
 void quotes_service::start() {
   log::info("quotes service starting", {{"feed", std::string(to_string(config_.feed))},
                                         {"symbols", std::to_string(config_.symbols.size())}});
   publisher_->start();
+  candle_store_->start();
   book_.refresh_staleness(now_us());  // starts the grace period for never-quoted symbols
   feed_->start(*sink_);
   net::co_spawn(strand_, watch_staleness(), net::detached);
@@ -109,6 +114,7 @@ void quotes_service::stop() {
     stale_timer_.cancel();
   });
   publisher_->stop();
+  candle_store_->stop();
 }
 
 void quotes_service::on_quote(quote q) {
@@ -120,6 +126,12 @@ void quotes_service::on_quote(quote q) {
   book_.update(q);
   if (auto* m = metrics_.for_symbol(q.symbol)) m->stale->set(0);
   publisher_->publish(q, false);
+  // Candles of the mid price, by the venue's time (whole seconds: buckets are >= 1 minute).
+  candle_updates_.clear();
+  const auto unix_s =
+      std::chrono::duration_cast<std::chrono::seconds>(q.exchange_time.time_since_epoch()).count();
+  candles_.add(q.symbol, unix_s, mid_price(q.bid, q.ask), candle_updates_);
+  candle_store_->put(candle_updates_);
 }
 
 void quotes_service::on_drop(drop_reason reason, std::string_view symbol, std::string_view detail) {

@@ -13,6 +13,8 @@
 
 #include "common/http/router.h"
 #include "common/metrics/metrics.h"
+#include "quotes/candle.h"
+#include "quotes/candle_store.h"
 #include "quotes/feed.h"
 #include "quotes/quote_book.h"
 #include "quotes/quote_checker.h"
@@ -67,6 +69,9 @@ class quotes_service {
   quote_checker checker_;
   quote_book book_;
   std::unique_ptr<redis_publisher> publisher_;
+  candle_aggregator candles_;  // on the strand, like the checker
+  std::unique_ptr<candle_store> candle_store_;
+  std::vector<candle_update> candle_updates_;  // reused buffer
   std::unique_ptr<sink> sink_;
   feed_ptr feed_;
   net::steady_timer stale_timer_;

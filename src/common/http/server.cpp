@@ -29,6 +29,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/http/forwarded.h"
 #include "common/http/websocket_impl.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
@@ -357,11 +358,13 @@ class server::impl : public std::enable_shared_from_this<impl> {
     } guard{this, conn};
 
     request req;
+    std::string peer_ip;
     {
       beast::error_code ec;
       const auto ep = stream.socket().remote_endpoint(ec);
-      if (!ec) req.remote_ip = ep.address().to_string();
+      if (!ec) peer_ip = ep.address().to_string();
     }
+    req.remote_ip = peer_ip;
     beast::flat_buffer buffer;
     std::string head;
     head.reserve(256);
@@ -457,6 +460,10 @@ class server::impl : public std::enable_shared_from_this<impl> {
         req.request_id.assign(client_id);
       } else {
         new_request_id(req.request_id);
+      }
+
+      if (!opts_.trusted_proxies.empty()) {
+        req.remote_ip = client_address(peer_ip, to_std(msg["X-Forwarded-For"]), opts_.trusted_proxies);
       }
 
       const bool upgrade = beast::websocket::is_upgrade(msg);
@@ -564,8 +571,20 @@ class server::impl : public std::enable_shared_from_this<impl> {
     timeouts.idle_timeout = opts_.ws_idle_timeout;
     timeouts.keep_alive_pings = true;
     ws.set_option(timeouts);
+    // A browser cannot send headers with a WebSocket; it may offer subprotocols instead (the
+    // gateway takes its access token from one). A browser drops the connection unless the
+    // server selects one of those offered, so select the client's first (its preference).
+    std::string protocol;
+    if (auto offered = req.header("Sec-WebSocket-Protocol")) {
+      protocol.assign(offered->substr(0, offered->find(',')));
+      while (!protocol.empty() && protocol.back() == ' ') protocol.pop_back();
+      while (!protocol.empty() && protocol.front() == ' ') protocol.erase(0, 1);
+    }
     ws.set_option(beast::websocket::stream_base::decorator(
-        [id = req.request_id](beast::websocket::response_type& r) { r.set("X-Request-ID", id); }));
+        [id = req.request_id, protocol](beast::websocket::response_type& r) {
+          r.set("X-Request-ID", id);
+          if (!protocol.empty()) r.set(beast::http::field::sec_websocket_protocol, protocol);
+        }));
     ws.read_message_max(opts_.ws_message_limit_bytes);
     (void)buffer;  // clients must wait for the 101 before sending frames, so nothing is buffered
     auto socket = std::make_shared<websocket>(std::move(state));

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/http/router.h"
 
@@ -39,6 +40,8 @@ struct server_options {
   std::chrono::milliseconds ws_idle_timeout{30'000};
   std::size_t ws_message_limit_bytes = 64 * 1024;  // larger incoming messages close (1009)
   std::size_t ws_send_queue_limit = 1024;          // see websocket::send_text
+  // Peers whose X-Forwarded-For is believed for request::remote_ip (see forwarded.h).
+  std::vector<std::string> trusted_proxies;
 };
 
 class server {

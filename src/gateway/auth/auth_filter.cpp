@@ -31,13 +31,37 @@ net::awaitable<http::response> filter_request(const access_verifier& verifier, h
   co_return co_await next(req);
 }
 
+// Browsers: new WebSocket(url, ["microcoin.v1", "bearer." + token]); the server selects the
+// first offered protocol, so the token is never echoed.
+std::optional<std::string_view> protocol_token(const http::request& req) {
+  auto h = req.header("Sec-WebSocket-Protocol");
+  if (!h) return std::nullopt;
+  constexpr std::string_view prefix = "bearer.";
+  std::string_view rest = *h;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.size() > prefix.size() && item.substr(0, prefix.size()) == prefix) {
+      return item.substr(prefix.size());
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return std::nullopt;
+}
+
 net::awaitable<std::optional<http::response>> authorize_upgrade(const access_verifier& verifier,
                                                                 http::request& req) {
   req.principal.clear();
   std::optional<std::string> token;
   if (auto b = bearer_token(req)) {
     token = std::string(*b);
+  } else if (auto p = protocol_token(req)) {
+    token = std::string(*p);
   } else {
+    // Kept for existing clients; a URL may end up in a proxy's log, so the console does not.
     token = req.find_query_param("token");
   }
   if (!token || !authenticate(verifier, *token, req)) co_return unauthorized(req);

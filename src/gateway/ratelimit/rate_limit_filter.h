@@ -13,7 +13,8 @@
 
 namespace mc::gateway::ratelimit {
 
-// Keyed by req.remote_ip (the TCP peer; X-Forwarded-For is not trusted). `l` must outlive
+// Keyed by req.remote_ip (the TCP peer, or the client a trusted proxy names in
+// X-Forwarded-For: server_options::trusted_proxies). `l` must outlive
 // the routes. Throws std::invalid_argument on an invalid policy (start-up).
 http::filter limit_by_ip(limiter& l, policy p);
 

@@ -41,6 +41,14 @@ struct core_config {
   std::chrono::milliseconds stop_flush_timeout_ms{5000};  // stop(): wait this long for the relay
   // start(): wait this long for the database's writer lock (a previous instance finishing).
   std::chrono::milliseconds writer_lock_wait_ms{30000};
+  // stop(): how long batches still uncommitted may wait for an unreachable database before
+  // their callers are answered "outcome unknown" / "unavailable" instead (recovery at the next
+  // start reads what was committed).
+  std::chrono::milliseconds stop_timeout_ms{10000};
+  // Server-side statement_timeout: reads (a stuck query answers 503 rather than holding a
+  // pool connection), and the writer (a batch statement that hangs fails-stop, to restart).
+  std::chrono::milliseconds read_statement_timeout_ms{5000};
+  std::chrono::milliseconds writer_statement_timeout_ms{30000};
   engine::engine_config engine = engine::default_config();
 };
 

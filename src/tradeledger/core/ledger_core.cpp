@@ -6,8 +6,11 @@
 #include <pqxx/pqxx>
 
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 
@@ -92,6 +95,7 @@ void ledger_core::start() {
   pc.url = config_.postgres_url;
   pc.connections = config_.read_connections;
   pc.queue_max = config_.read_queue_max;
+  pc.statement_timeout_ms = config_.read_statement_timeout_ms;
   reads_ = std::make_unique<pg::pool>(pc);
 
   if (!config_.redis_url.empty() && config_.run_outbox_relay) {
@@ -124,14 +128,16 @@ void ledger_core::stop() {
   if (!started_ || stopped_) return;
   stopped_ = true;
   accepting_ = false;
+  running_ = false;  // reads now refuse; the pool itself lives until the destructor
+  stop_deadline_ns_ = (std::chrono::steady_clock::now() + config_.stop_timeout_ms)
+                          .time_since_epoch()
+                          .count();
   if (quotes_) quotes_->stop();
   queue_.close();  // the engine thread drains what is queued, then closes the persist queue
   if (engine_thread_.joinable()) engine_thread_.join();
   if (persister_thread_.joinable()) persister_thread_.join();
   persister_.reset();  // releases the writer lock
   if (relay_) relay_->stop(config_.stop_flush_timeout_ms);
-  reads_.reset();
-  running_ = false;
   log::info("tradeledger core stopped");
 }
 
@@ -205,8 +211,15 @@ void ledger_core::persister_loop() {
       persist_queue_.pop_front();
     }
     persist_cv_.notify_all();
+    if (abandoned_) {  // an earlier batch went unconfirmed: this one was never sent
+      fail_uncommitted(*job, false);
+      continue;
+    }
     const auto t0 = std::chrono::steady_clock::now();
-    write_until_committed(*job);
+    if (!write_until_committed(*job)) {
+      abandoned_ = true;
+      continue;
+    }
     commit_seconds_.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     publish_committed(job->rows);
@@ -224,18 +237,20 @@ void ledger_core::persister_loop() {
 // callers simply wait meanwhile (the engine stalls once batches_in_flight_max is reached). A
 // statement that fails on a healthy connection — a constraint, a divergence — means the
 // database disagrees with memory: fail-stop, and the restart recovers from what was committed.
-void ledger_core::write_until_committed(const batch_job& job) {
+bool ledger_core::write_until_committed(batch_job& job) {
   auto backoff = std::chrono::milliseconds{persist_retry_initial_ms};
   std::int64_t attempted = 0;  // number of a batch sent on a connection that then broke
   for (;;) {
     try {
       if (!persister_) {
-        auto p = std::make_unique<persister>(config_.postgres_url, writer_token_);
+        auto p = std::make_unique<persister>(config_.postgres_url, writer_token_,
+                                             persister::default_copy_rows_min,
+                                             config_.writer_statement_timeout_ms);
         p->open();
         persister_ = std::move(p);
         if (attempted != 0) {
           const std::int64_t last = persister_->last_committed();
-          if (last == attempted && persister_->last_writer() == writer_token_) return;
+          if (last == attempted && persister_->last_writer() == writer_token_) return true;
           if (last != attempted - 1) {
             fail_stop("another writer has written to the database",
                       "last batch " + std::to_string(last) + " by " + persister_->last_writer(),
@@ -245,7 +260,7 @@ void ledger_core::write_until_committed(const batch_job& job) {
       }
       attempted = persister_->last_committed() + 1;
       persister_->write(job.rows);
-      return;
+      return true;
     } catch (const std::exception& e) {
       // Waited out: a lost connection (also while reconnecting), and the writer lock still
       // held by our previous connection until the server notices it is gone. Anything else
@@ -259,8 +274,31 @@ void ledger_core::write_until_committed(const batch_job& job) {
       log::warn("tradeledger database connection lost; resolving the batch and retrying",
                 {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
     }
+    if (stop_deadline_passed()) {
+      log::error("tradeledger stopping with a batch the database never confirmed",
+                 {{"commands", std::to_string(job.done.size())},
+                  {"maybe_applied", attempted != 0 ? "true" : "false"}});
+      fail_uncommitted(job, attempted != 0);
+      return false;
+    }
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, std::chrono::milliseconds{persist_retry_max_ms});
+  }
+}
+
+bool ledger_core::stop_deadline_passed() const {
+  const std::int64_t deadline = stop_deadline_ns_.load();
+  return deadline != 0 && std::chrono::steady_clock::now().time_since_epoch().count() >= deadline;
+}
+
+void ledger_core::fail_uncommitted(batch_job& job, bool maybe_applied) {
+  for (auto& done : job.done) {
+    done->complete(maybe_applied
+                       ? make_error(error_code::outcome_unknown,
+                                    "the ledger stopped before the database confirmed this "
+                                    "command; it may or may not have been applied")
+                       : make_error(error_code::unavailable,
+                                    "the ledger stopped before this command was written"));
   }
 }
 
@@ -269,7 +307,9 @@ std::unique_ptr<persister> ledger_core::acquire_writer() {
   bool logged = false;
   for (;;) {
     try {
-      return std::make_unique<persister>(config_.postgres_url, writer_token_);
+      return std::make_unique<persister>(config_.postgres_url, writer_token_,
+                                         persister::default_copy_rows_min,
+                                         config_.writer_statement_timeout_ms);
     } catch (const writer_lock_busy&) {
       if (std::chrono::steady_clock::now() >= deadline) throw;
       if (!logged) log::warn("tradeledger waiting for the database's writer lock");
@@ -368,8 +408,7 @@ net::awaitable<command_result> ledger_core::amend(Request req, call_context ctx)
   command_result r = co_await std::move(submitted);
   if (r.error == error_code::none) {
     // Committed: answer with the order as the database now has it (CANCELED, with its fills).
-    // No deadline on this read: the change is durable and the caller is owed its answer.
-    auto reread = get_order(user, order, call_context{});
+    auto reread = reread_committed(user, order);
     co_return co_await std::move(reread);
   }
   if (r.error != error_code::order_not_found) co_return r;
@@ -385,6 +424,38 @@ net::awaitable<command_result> ledger_core::amend(Request req, call_context ctx)
   if (status.error != error_code::none) co_return status;
   if (status.body.empty()) co_return r;
   co_return make_error(error_code::order_not_cancelable, "order is " + status.body);
+}
+
+// The caller of a committed change is owed its 200: a busy pool is waited out (a 503 here
+// would make the client retry a cancel that already happened and get 409), and the read runs
+// even while the core is stopping. Bounded all the same, so a dead database cannot hold the
+// caller forever.
+net::awaitable<command_result> ledger_core::reread_committed(std::string user_id,
+                                                             std::string order_id) {
+  const market_table* markets = &seq_.markets();
+  const auto give_up = std::chrono::steady_clock::now() + committed_reread_budget;
+  auto wait = std::chrono::milliseconds{10};
+  net::steady_timer timer(co_await net::this_coro::executor);
+  for (;;) {
+    std::string failure;
+    try {
+      auto job = reads_->run([markets, user_id, order_id](pqxx::connection& c) {
+        return read_order(c, *markets, user_id, order_id);
+      });
+      co_return co_await std::move(job);
+    } catch (const std::exception& e) {
+      failure = e.what();  // pool busy, connection lost: transient, or the budget runs out
+    }
+    if (std::chrono::steady_clock::now() + wait >= give_up) {
+      log::error("tradeledger could not read back a committed change",
+                 {{"order_id", order_id}, {"error", failure}});
+      co_return make_error(error_code::internal,
+                           "the change was committed but the order could not be read back");
+    }
+    timer.expires_after(wait);
+    co_await timer.async_wait(net::use_awaitable);
+    wait = std::min(wait * 2, std::chrono::milliseconds{500});
+  }
 }
 
 net::awaitable<command_result> ledger_core::get_order(std::string user_id, std::string order_id,

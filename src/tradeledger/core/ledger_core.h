@@ -79,11 +79,19 @@ class ledger_core final : public ledger {
   net::awaitable<command_result> read(F f, call_context ctx);
   template <class Request>
   net::awaitable<command_result> amend(Request req, call_context ctx);
+  net::awaitable<command_result> reread_committed(std::string user_id, std::string order_id);
+  static constexpr auto committed_reread_budget = std::chrono::seconds(10);
 
   void engine_loop();
   void persister_loop();
   void publish_committed(const batch& b);  // books and marks, after the commit
-  void write_until_committed(const batch_job& job);
+  // True once the batch is committed; false when stop()'s deadline passed first (the callers
+  // are then answered by fail_uncommitted).
+  bool write_until_committed(batch_job& job);
+  // Answers a batch that was not confirmed: outcome_unknown if it may have reached the
+  // database, unavailable if it certainly did not.
+  static void fail_uncommitted(batch_job& job, bool maybe_applied);
+  bool stop_deadline_passed() const;
   // A persister holding the writer lock, waiting up to writer_lock_wait_ms for it.
   std::unique_ptr<persister> acquire_writer();
   [[noreturn]] static void fail_stop(std::string_view what, std::string_view error,
@@ -112,6 +120,11 @@ class ledger_core final : public ledger {
   std::thread persister_thread_;
   std::atomic<bool> running_{false};
   std::atomic<bool> accepting_{false};
+  // Set by stop(): after it, a batch waiting for the database gives up (nanoseconds of the
+  // steady clock; 0 = not stopping).
+  std::atomic<std::int64_t> stop_deadline_ns_{0};
+  // Persister thread: once a batch went unconfirmed, no later batch may be written after it.
+  bool abandoned_ = false;
   bool started_ = false;
   bool stopped_ = false;
 

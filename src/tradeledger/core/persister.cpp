@@ -53,7 +53,8 @@ void print_path(const char* name, const persist_timing::path& p) {
 
 }  // namespace
 
-persister::persister(const std::string& postgres_url, std::string writer, std::size_t copy_rows_min)
+persister::persister(const std::string& postgres_url, std::string writer, std::size_t copy_rows_min,
+                     std::chrono::milliseconds statement_timeout)
     : conn_(std::make_unique<pqxx::connection>(postgres_url)),
       writer_(std::move(writer)),
       copy_rows_min_(copy_rows_min) {
@@ -82,6 +83,9 @@ persister::persister(const std::string& postgres_url, std::string writer, std::s
   tx.exec("SET enable_seqscan = off");
   tx.exec("SET jit = off");
   tx.exec("SET plan_cache_mode = force_generic_plan");
+  if (statement_timeout.count() > 0) {
+    tx.exec("SET statement_timeout = " + std::to_string(statement_timeout.count()));
+  }
   if (const char* e = std::getenv("MC_TL_PERSIST_TIMING"); e != nullptr && *e == '1') {
     timing_ = std::make_unique<persist_timing>();
   }

@@ -6,6 +6,8 @@
 // writer lock; owns its connection and is used by the persister thread only.
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -33,9 +35,10 @@ class persister {
   // Connects and takes the database's writer lock (throws writer_lock_busy when another session
   // holds it), before anything else touches the schema. `writer` identifies this process in
   // persist_state. `copy_rows_min`: batches of at least this many rows go by COPY (tests force
-  // either path).
+  // either path). `statement_timeout`: the session's statement_timeout (0: the server's).
   persister(const std::string& postgres_url, std::string writer,
-            std::size_t copy_rows_min = default_copy_rows_min);
+            std::size_t copy_rows_min = default_copy_rows_min,
+            std::chrono::milliseconds statement_timeout = std::chrono::milliseconds{0});
   ~persister();
 
   // After migrations: reads the last committed batch and its writer, prepares the statement.

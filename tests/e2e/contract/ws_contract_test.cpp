@@ -90,5 +90,31 @@ TEST(ContractWs, OrdersStreamTheUsersOwnEvents) {
   EXPECT_TRUE(ec);
 }
 
+// Browsers offer the token as a subprotocol; the server selects the first one offered, so the
+// token is neither in the URL nor echoed back. A bad token there gets no upgrade.
+TEST(ContractWs, OrdersTakeTheTokenFromASubprotocol) {
+  const user u = signup();
+  auto handshake = [](const std::string& protocols, std::string& selected) {
+    net::io_context io;
+    bws::stream<tcp::socket> ws(io);
+    ws.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), gateway_port()));
+    ws.set_option(bws::stream_base::decorator([protocols](bws::request_type& req) {
+      req.set(beast::http::field::sec_websocket_protocol, protocols);
+    }));
+    bws::response_type res;
+    beast::error_code ec;
+    ws.handshake(res, "127.0.0.1", "/ws/orders", ec);
+    selected = std::string(res[beast::http::field::sec_websocket_protocol]);
+    if (ec) return false;
+    beast::flat_buffer b;
+    ws.read(b);
+    return beast::buffers_to_string(b.data()).find("\"subscribed\"") != std::string::npos;
+  };
+  std::string selected;
+  EXPECT_TRUE(handshake("microcoin.v1, bearer." + u.token, selected));
+  EXPECT_EQ(selected, "microcoin.v1");
+  EXPECT_FALSE(handshake("microcoin.v1, bearer.not-a-token", selected));
+}
+
 }  // namespace
 }  // namespace mc::contract
