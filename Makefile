@@ -4,12 +4,13 @@
 #   make up     the same in the background;  make down  stops everything
 #   make test   build (Debug + ASan/UBSan) and run unit, integration and end-to-end tests
 #   make bench  build (Release) and run the benchmarks; results under build/bench/
+#   make chaos  build (Release) and run the long failure tests; report in build/chaos/report.json
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
 
-.PHONY: bootstrap build build-debug run up down test bench format format-check clean
+.PHONY: bootstrap build build-debug run up down test bench chaos format format-check clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -40,6 +41,11 @@ bench: bootstrap
 	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=ON >/dev/null
 	@ninja -C $(RELEASE_DIR) -j$(JOBS)
 	@scripts/bench.sh $(RELEASE_DIR)
+
+chaos: bootstrap
+	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=ON >/dev/null
+	@ninja -C $(RELEASE_DIR) -j$(JOBS) gateway quotes tradeledger monolith chaos_client
+	@scripts/chaos.sh long $(RELEASE_DIR)
 
 format:
 	@find src tests bench \( -name '*.h' -o -name '*.cpp' \) | xargs clang-format -i

@@ -2,7 +2,8 @@
 # Runs every benchmark against a Release build and writes results under build/bench/:
 #   engine.json (Google Benchmark), http.json, quotes.json, tradeledger.json (flat JSON),
 #   pg_ceiling.json: how many orders' rows PostgreSQL alone can write per second here, and
-#   gateway.json: orders end to end through the gateway vs TradeLedger direct (own system).
+#   gateway.json: orders end to end through the gateway vs TradeLedger direct (own system),
+#   system.json: the realistic mix against the split system and the monolith (p50/p99 ratios).
 # The servers the benchmarks need (PostgreSQL, Redis) are private instances on free ports.
 set -euo pipefail
 
@@ -50,5 +51,8 @@ PY
 
 echo "== gateway ==" # the split system on its own free ports: gateway vs TradeLedger direct
 "$ROOT/scripts/bench-gateway.sh" "$BUILD"   # writes $OUT/gateway.json
+
+echo "== monolith vs split system ==" # the same mix at the same offered rate against both shapes
+"$ROOT/scripts/bench-system.sh" "$BUILD"   # writes $OUT/system.json
 
 echo "results in $OUT"

@@ -111,13 +111,16 @@ load_result run_closed_loop(const load_options& opt, const call_factory& make_ca
           http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", opt.port,
                                  one_connection());
           while (clock_type::now() < end) {
-            http_call c = make_call(seq++);
+            const std::uint64_t my_seq = seq++;
+            http_call c = make_call(my_seq);
             ++st.result.sent;
             const auto sent_at = clock_type::now();
             auto r = co_await pool.request(std::move(c.method), std::move(c.target),
                                            std::move(c.headers), std::move(c.body),
                                            opt.request_deadline);
-            st.record(r, ms_between(sent_at, clock_type::now()));
+            const double latency = ms_between(sent_at, clock_type::now());
+            st.record(r, latency);
+            if (opt.on_result) opt.on_result(my_seq, r, latency);
           }
           st.worker_done();
         },
@@ -164,7 +167,9 @@ load_result run_open_loop(const load_options& opt, const call_factory& make_call
             auto r = co_await pool.request(std::move(c.method), std::move(c.target),
                                            std::move(c.headers), std::move(c.body),
                                            opt.request_deadline);
-            st.record(r, ms_between(due, clock_type::now()));
+            const double latency = ms_between(due, clock_type::now());
+            st.record(r, latency);
+            if (opt.on_result) opt.on_result(slot, r, latency);
           }
           st.worker_done();
         },

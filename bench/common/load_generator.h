@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/http/client.h"
 #include "common/http/message.h"
 
 namespace mc::bench {
@@ -38,6 +39,10 @@ struct load_options {
   // counted as `unsent`, so an overloaded server cannot stretch the run without end.
   double drain_s = 10;
   bool progress = true;
+  // Optional: called on the client thread with every request's outcome (`seq` as given to the
+  // factory; latency as recorded: from the due time in the open loop, from the send in the
+  // closed loop), e.g. for per-endpoint figures or to keep ids from the answers.
+  std::function<void(std::uint64_t seq, const http::client_result&, double latency_ms)> on_result;
 };
 
 struct load_result {
