@@ -17,8 +17,8 @@ namespace mc::gateway::api {
 namespace net = boost::asio;
 
 struct idempotency_options {
-  // Longer than any request may take (the ledger call's deadline), so a lock held by a
-  // gateway that died frees itself.
+  // Longer than any request may take (the ledger call's deadline: the gateway passes that plus
+  // a second), so a lock held by a gateway that died frees itself soon.
   std::chrono::milliseconds lock_ttl{30'000};
 };
 
