@@ -116,8 +116,8 @@ void gateway_app::add_routes(http::router& r) {
                            ratelimit::limit_by_ip_and_user(p.limiter, p.limits.ip, p.limits.user)};
   // The lock outlives the request's whole ledger budget by a second: held longer, a gateway
   // that died mid-request would keep the client's retries at 409 for no reason.
-  filters.idempotent = api::require_idempotency(
-      p.redis, {config_.ledger_timeout + std::chrono::milliseconds{1000}});
+  filters.idempotent =
+      api::require_idempotency(p.redis, {config_.ledger_timeout + std::chrono::milliseconds{1000}});
   p.trading.add_routes(r, filters);
   p.orders.add_route(r, auth::require_user_ws(p.accounts.verifier()));
   p.quotes.add_routes(r, {by_ip});
