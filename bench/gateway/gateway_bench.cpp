@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench/common/json_fields.h"
 #include "bench/common/latency_stats.h"
 #include "bench/common/load_generator.h"
 #include "common/http/client.h"
@@ -105,16 +106,6 @@ struct bench_user {
   std::string authorization;  // "Bearer <access token>"
 };
 
-std::string json_string_at(const boost::json::value& v, std::initializer_list<const char*> path) {
-  const boost::json::value* at = &v;
-  for (const char* key : path) {
-    if (!at->is_object()) return {};
-    at = at->as_object().if_contains(key);
-    if (!at) return {};
-  }
-  return at->is_string() ? std::string(at->as_string()) : std::string();
-}
-
 mc::http::header_list json_headers(std::string authorization, std::string idempotency_key = {}) {
   mc::http::header_list h{{"Authorization", std::move(authorization)},
                           {"Content-Type", "application/json"}};
@@ -137,8 +128,8 @@ bool make_user(const options& opt, const std::string& run_id, int i, bench_user&
   boost::system::error_code ec;
   auto v = boost::json::parse(r.body, ec);
   if (!ec) {
-    out.id = json_string_at(v, {"user", "id"});
-    out.authorization = "Bearer " + json_string_at(v, {"token"});
+    out.id = bench::string_at(v, {"user", "id"});
+    out.authorization = "Bearer " + bench::string_at(v, {"token"});
   }
   if (ec || out.id.empty() || out.authorization == "Bearer ") {
     std::cerr << "signup answer without token or user.id: " << r.body << "\n";

@@ -32,6 +32,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/common/json_fields.h"
 #include "bench/common/latency_stats.h"
 #include "bench/common/load_generator.h"
 #include "common/http/client.h"
@@ -95,17 +96,6 @@ options parse_args(int argc, char** argv) {
   return o;
 }
 
-std::string str_at(const boost::json::value& v, const char* a, const char* b = nullptr) {
-  const boost::json::value* at = &v;
-  for (const char* key : {a, b}) {
-    if (!key) break;
-    if (!at->is_object()) return {};
-    at = at->as_object().if_contains(key);
-    if (!at) return {};
-  }
-  return at->is_string() ? std::string(at->as_string()) : std::string();
-}
-
 struct bench_user {
   std::string authorization;
 };
@@ -123,11 +113,11 @@ bool make_user(const options& opt, const std::string& run_id, int i, bench_user&
       R"({"email":")" + email + R"(","password":"bench-password-1"})", setup_deadline);
   boost::system::error_code ec;
   auto v = r.ok && r.status == 200 ? boost::json::parse(r.body, ec) : boost::json::value();
-  if (!r.ok || r.status != 200 || ec || str_at(v, "token").empty()) {
+  if (!r.ok || r.status != 200 || ec || bench::string_at(v, {"token"}).empty()) {
     std::cerr << "signup " << email << " failed: " << r.status << " " << r.body << r.error << "\n";
     return false;
   }
-  out.authorization = "Bearer " + str_at(v, "token");
+  out.authorization = "Bearer " + bench::string_at(v, {"token"});
   const std::pair<const char*, const char*> funds[] = {{"USD", "100000000.00"}, {"BTC", "10000"}};
   for (const auto& [currency, amount] : funds) {
     auto t = mc::http::request_blocking(
@@ -243,8 +233,9 @@ struct mix {
       boost::system::error_code ec;
       auto v = boost::json::parse(r.body, ec);
       if (!ec) {
-        const std::string id = str_at(v, "order_id");
-        if (e == limit_order && str_at(v, "status") == "NEW") resting.push_back({u, id});
+        const std::string id = bench::string_at(v, {"order_id"});
+        if (e == limit_order && bench::string_at(v, {"status"}) == "NEW")
+          resting.push_back({u, id});
         if (known.size() < 10'000) known.push_back({u, id});
       }
     }
