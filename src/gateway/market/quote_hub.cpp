@@ -38,7 +38,7 @@ hub_metrics& m() {
       r.gauge("mc_gateway_ws_quote_clients", "Connected /ws/quotes clients"),
       r.counter("mc_gateway_ws_quote_messages_sent_total", "Quote frames written to clients"),
       r.counter("mc_gateway_ws_quote_coalesced_total",
-                "Quotes replaced by a newer one in a full client queue"),
+                "Quotes replaced by a newer one of their symbol before they were sent"),
       r.counter("mc_gateway_ws_quote_dropped_total",
                 "Quotes dropped from a full client queue (more symbols than slots)"),
       r.counter("mc_gateway_ws_quote_slow_closed_total", "Clients closed for staying behind")};
