@@ -144,7 +144,8 @@ void ledger_core::stop() {
 bool ledger_core::submit_quote(std::string_view payload) {
   const auto q = parse_quote_message(payload);
   if (!q) return false;
-  const auto tick = quote_normaliser_.make_tick(q->symbol, q->bid, q->ask, q->bid_size, q->ask_size, q->stale);
+  const auto tick =
+      quote_normaliser_.make_tick(q->symbol, q->bid, q->ask, q->bid_size, q->ask_size, q->stale);
   if (!tick) return false;
   queue_.post_tick(*tick);
   return true;

@@ -32,8 +32,8 @@ void ledger_writer::begin_batch(batch& out) {
   position_index_.clear();
 }
 
-void ledger_writer::put_account(std::uint64_t user, engine::asset_id asset,
-                                std::int64_t available, std::int64_t held) {
+void ledger_writer::put_account(std::uint64_t user, engine::asset_id asset, std::int64_t available,
+                                std::int64_t held) {
   const std::int64_t id = account_id(user, asset);
   auto [it, inserted] = account_index_.try_emplace(id, out_->accounts.size());
   if (inserted) {

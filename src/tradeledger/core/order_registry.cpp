@@ -33,8 +33,8 @@ void order_registry::close(engine::order_id id) {
   orders_.erase(it);
 }
 
-void order_registry::record_fill(order_row& o, const engine::trade_event& t, bool buys,
-                                 bool taker, int fee_bps, std::int64_t fee, std::int64_t ts_us) {
+void order_registry::record_fill(order_row& o, const engine::trade_event& t, bool buys, bool taker,
+                                 int fee_bps, std::int64_t fee, std::int64_t ts_us) {
   o.filled_qty += t.qty;
   o.filled_notional += t.notional;
   o.filled_value += static_cast<engine::int128_t>(t.price) * t.qty;

@@ -28,12 +28,9 @@ std::optional<std::int64_t> parse_truncated(std::string_view text, int scale, bo
 quote_normaliser::quote_normaliser(const engine::engine_config& config)
     : markets_(config), specs_(config.markets) {}
 
-std::optional<engine::quote_tick> quote_normaliser::make_tick(std::string_view symbol,
-                                                              std::string_view bid,
-                                                              std::string_view ask,
-                                                              std::string_view bid_size,
-                                                              std::string_view ask_size,
-                                                              bool stale) const {
+std::optional<engine::quote_tick> quote_normaliser::make_tick(
+    std::string_view symbol, std::string_view bid, std::string_view ask, std::string_view bid_size,
+    std::string_view ask_size, bool stale) const {
   const auto sym = markets_.find_id(symbol);
   if (!sym) return std::nullopt;
   const symbol_info& s = markets_.at(*sym);

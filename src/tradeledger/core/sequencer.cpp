@@ -41,8 +41,7 @@ bool is_final(std::string_view status) {
 
 }  // namespace
 
-sequencer::sequencer(engine::engine_config config, bool house_liquidity,
-                     sequencer_sources sources)
+sequencer::sequencer(engine::engine_config config, bool house_liquidity, sequencer_sources sources)
     : engine_(std::move(config)),
       markets_(engine_.config()),
       house_liquidity_(house_liquidity),
@@ -201,8 +200,8 @@ void sequencer::on_trade(const engine::trade_event& t, command_ctx& ctx) {
 
     const std::string fee_text = money::format_decimal(fee, s.quote_scale);
     outbox_.fill(si.user, users_.uuid(si.user),
-                 fill_event_fields{o.public_id, trade_id, s.name, buys ? "BUY" : "SELL", price,
-                                   qty, fee_text, si.taker ? "TAKER" : "MAKER", ts});
+                 fill_event_fields{o.public_id, trade_id, s.name, buys ? "BUY" : "SELL", price, qty,
+                                   fee_text, si.taker ? "TAKER" : "MAKER", ts});
   }
 }
 
