@@ -119,7 +119,9 @@ start_redis() {
 }
 
 stop_pg() {
-  if pg_running; then as_run_user "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; fi
+  # The shutdown checkpoint writes every dirty buffer (up to shared_buffers, 256 MB): on a disk
+  # other jobs are also writing that took over pg_ctl's default 60 s.
+  if pg_running; then as_run_user "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w -t 300 stop >/dev/null; fi
 }
 stop_redis() {
   if redis_running; then

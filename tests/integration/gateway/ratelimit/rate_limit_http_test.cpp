@@ -38,8 +38,10 @@ http::filter header_auth() {
 // One gateway replica: its own limiter (own Redis connections) and server, routes wired as
 // the gateway wires them.
 struct replica {
-  redis_limiter lim;
+  // Declared first, destroyed last: the limiter's Redis thread may still complete a request of
+  // a coroutine on this io_context while the limiter shuts down, and posts that to it.
   net::io_context ioc;
+  redis_limiter lim;
   http::router routes;
   std::unique_ptr<http::server> srv;
   std::vector<std::thread> threads;
