@@ -341,6 +341,38 @@ void print_core_stats(const char* phase, const core_stats& a, const core_stats& 
       static_cast<unsigned long long>(b.slow_commits - a.slow_commits));
 }
 
+// Rows the run inserted per order: every table that gains rows with orders (not the per-user,
+// per-account, per-position or per-market state rows a batch upserts), counted exactly.
+struct row_counts {
+  double per_order = 0;
+  std::string breakdown;  // "table rows/order, ..."
+};
+
+row_counts count_rows_per_order(const std::string& url) {
+  pqxx::connection c(url);
+  pqxx::nontransaction tx(c);
+  const double orders = tx.exec1("SELECT count(*) FROM tradeledger.orders")[0].as<double>();
+  row_counts out;
+  if (orders == 0) return out;
+  double total = 0;
+  for (const auto& t : tx.exec(
+           "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tradeledger' "
+           "AND table_type = 'BASE TABLE' AND table_name NOT IN ('users', 'accounts', "
+           "'positions', 'markets', 'outbox_cursor', 'persist_state', 'schema_migrations') "
+           "ORDER BY table_name")) {
+    const std::string name = t[0].as<std::string>();
+    const double n =
+        tx.exec1("SELECT count(*) FROM tradeledger." + tx.quote_name(name))[0].as<double>();
+    total += n;
+    char part[128];
+    std::snprintf(part, sizeof part, "%s%s %.2f", out.breakdown.empty() ? "" : ", ", name.c_str(),
+                  n / orders);
+    out.breakdown += part;
+  }
+  out.per_order = total / orders;
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -433,6 +465,8 @@ int main(int argc, char** argv) {
   work.reset();
   server_ioc.stop();
   for (auto& t : server_threads) t.join();
+  const row_counts rows = count_rows_per_order(cfg.postgres_url);
+  std::printf("rows per order: %.2f (%s)\n", rows.per_order, rows.breakdown.c_str());
   drop_database(opt.postgres_url, database);
 
   std::ofstream out(opt.out);
@@ -441,12 +475,14 @@ int main(int argc, char** argv) {
                 "{\"orders_per_sec\": %.0f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f, "
                 "\"offered_rate\": %.0f, \"achieved_rate\": %.0f, \"inproc_orders_per_sec\": %.0f, "
                 "\"connections\": %d, \"server_threads\": %d, \"client_threads\": %d, "
-                "\"failed\": %llu, \"avg_batch_commands\": %.1f, \"avg_commit_ms\": %.3f}\n",
+                "\"failed\": %llu, \"avg_batch_commands\": %.1f, \"avg_commit_ms\": %.3f, "
+                "\"rows_per_order\": %.2f}\n",
                 orders_per_sec, lat.p50_ms, lat.p99_ms, lat.max_ms, rate, lat.achieved_per_s,
                 inproc_per_sec, opt.connections, opt.server_threads, opt.client_threads,
                 static_cast<unsigned long long>(max_c.failed + lat_c.failed + in_c.failed),
                 all.batches ? all.commands / static_cast<double>(all.batches) : 0.0,
-                all.batches ? 1000.0 * all.commit_s / static_cast<double>(all.batches) : 0.0);
+                all.batches ? 1000.0 * all.commit_s / static_cast<double>(all.batches) : 0.0,
+                rows.per_order);
   out << json;
   std::printf("%s", json);
   return 0;

@@ -144,7 +144,9 @@ command_result sequencer::remember(std::uint64_t user, const std::string& key,
   row.error_code = result.error == error_code::none ? "" : api_code(result.error);
   row.message = result.message;
   row.response = result.body;
-  out_->idempotency.push_back(std::move(row));
+  // Only a refusal has a row of its own; an accepted order's record is its order row, a
+  // top-up's its transfer (set by place and topup).
+  if (result.status >= 400) out_->idempotency.push_back(std::move(row));
   outcomes_[outcome_key(user, key)] = idempotent_outcome{hash, result};
   return result;
 }
@@ -174,7 +176,14 @@ void sequencer::put_order(const order_row& row) {
   if (inserted) {
     out_->orders.push_back(row);
   } else {
-    out_->orders[it->second] = row;
+    // The latest state, keeping the idempotency record place() attached to the first row.
+    order_row& dst = out_->orders[it->second];
+    std::string key = std::move(dst.idempotency_key), hash = std::move(dst.request_hash),
+                response = std::move(dst.response);
+    dst = row;
+    dst.idempotency_key = std::move(key);
+    dst.request_hash = std::move(hash);
+    dst.response = std::move(response);
   }
 }
 
@@ -191,17 +200,30 @@ void sequencer::put_position(std::uint64_t user, engine::symbol_id symbol, const
   row.realized_pnl = p.realized_pnl;
 }
 
-void sequencer::post(engine::asset_id asset, std::uint64_t user, std::int64_t amount,
-                     std::int64_t entry, std::int64_t sums[]) {
-  if (amount == 0) return;
-  out_->postings.push_back(
-      posting_row{entry, account_id(user, asset), markets_.assets()[asset].code, amount});
-  sums[asset] += amount;
+std::size_t sequencer::transfer(engine::asset_id asset, std::uint64_t from, std::uint64_t to,
+                                std::int64_t amount, std::int64_t trade, std::int64_t ts_us) {
+  if (amount == 0 || from == to) return no_transfer;  // nothing moves
+  if (amount < 0) {
+    log::error("negative transfer", {{"trade", std::to_string(trade)}});
+    std::abort();
+  }
+  out_->transfers.push_back(transfer_row{next_journal_id_++,
+                                         account_id(from, asset),
+                                         account_id(to, asset),
+                                         markets_.assets()[asset].code,
+                                         amount,
+                                         trade,
+                                         {},
+                                         {},
+                                         {},
+                                         ts_us});
+  return out_->transfers.size() - 1;
 }
 
 std::string& sequencer::outbox(std::string channel) {
   outbox_row& row = out_->outbox.emplace_back();
   row.seq = next_outbox_seq_++;
+  row.command = next_command_seq_;  // one outbox table row per command
   row.channel = std::move(channel);
   row.payload.reserve(256);
   row.payload = "{\"seq\":";
@@ -307,22 +329,25 @@ void sequencer::on_trade(const engine::trade_event& t, command_ctx& ctx) {
   const std::int64_t fee_b = taker_buys ? t.taker_fee : t.maker_fee;
   const std::int64_t fee_s = taker_buys ? t.maker_fee : t.taker_fee;
 
-  // Journal: buyer pays notional + fee, seller gets notional - fee, the fee account both fees;
-  // base moves seller -> buyer. Every entry must sum to zero per asset before it is written.
-  const std::int64_t entry = next_journal_id_++;
-  out_->journal.push_back(journal_row{entry, "trade", std::to_string(t.trade), ctx.ts_us});
-  std::int64_t sums[engine::max_assets] = {};
-  post(s.quote_asset, buyer, -(t.notional + fee_b), entry, sums);
-  post(s.quote_asset, seller, t.notional - fee_s, entry, sums);
-  post(s.quote_asset, fee_user_, fee_b + fee_s, entry, sums);
-  post(s.base_asset, buyer, t.qty, entry, sums);
-  post(s.base_asset, seller, -t.qty, entry, sums);
-  for (std::int64_t sum : sums) {
-    if (sum != 0) {
-      log::error("journal entry does not balance", {{"trade", std::to_string(t.trade)}});
-      std::abort();
-    }
-  }
+  // The trade's transfers: the buyer pays the seller the notional, the seller delivers the
+  // base, and each side pays its own fee to the fee account (double entry by construction).
+  const auto trade = static_cast<std::int64_t>(t.trade);
+  transfer(s.quote_asset, buyer, seller, t.notional, trade, ctx.ts_us);
+  transfer(s.base_asset, seller, buyer, t.qty, trade, ctx.ts_us);
+  transfer(s.quote_asset, buyer, fee_user_, fee_b, trade, ctx.ts_us);
+  transfer(s.quote_asset, seller, fee_user_, fee_s, trade, ctx.ts_us);
+  // One row per trade; each user side is a fill of its order (the `fills` view).
+  trade_row& tr = out_->trades.emplace_back();
+  tr.id = trade;
+  tr.symbol = s.name;
+  tr.price = t.price;
+  tr.qty = t.qty;
+  tr.taker_side = taker_buys ? "BUY" : "SELL";
+  tr.maker_order_id = t.maker_user == house_user_ ? 0 : static_cast<std::int64_t>(t.maker_order);
+  tr.taker_order_id = t.taker_user == house_user_ ? 0 : static_cast<std::int64_t>(t.taker_order);
+  tr.maker_fee = t.maker_fee;
+  tr.taker_fee = t.taker_fee;
+  tr.ts_us = ctx.ts_us;
 
   const std::string trade_id = trade_uuid(t.trade);
   const std::string ts = format_rfc3339(ctx.ts_us);
@@ -358,19 +383,6 @@ void sequencer::on_trade(const engine::trade_event& t, command_ctx& ctx) {
     o.filled_notional += t.notional;
     o.filled_value += static_cast<engine::int128_t>(t.price) * t.qty;
     o.fee_units += t.notional * bps;
-
-    fill_row f;
-    f.trade_id = static_cast<std::int64_t>(t.trade);
-    f.order_id = o.id;
-    f.user_id = o.user_id;
-    f.symbol = s.name;
-    f.side = buys ? "BUY" : "SELL";
-    f.price = t.price;
-    f.qty = t.qty;
-    f.fee = fee;
-    f.liquidity = si.taker ? "TAKER" : "MAKER";
-    f.ts_us = ctx.ts_us;
-    out_->fills.push_back(std::move(f));
 
     position& p = positions_[si.user * 256 + t.symbol];
     if (buys) {
@@ -547,6 +559,16 @@ command_result sequencer::place(const place_order_request& req) {
   command_result r;
   r.status = 201;
   r.body = std::move(ctx.answer);
+  // The order's row is the record of its key: what a replay answers is stored with it.
+  auto stored = order_index_.find(static_cast<std::int64_t>(id));
+  if (stored == order_index_.end()) {
+    log::error("placed order has no row in its batch", {{"order", std::to_string(id)}});
+    std::abort();
+  }
+  order_row& o = out_->orders[stored->second];
+  o.idempotency_key = req.idempotency_key;
+  o.request_hash = hash;
+  o.response = r.body;
   return remember(user, req.idempotency_key, hash, std::move(r));
 }
 
@@ -690,12 +712,8 @@ command_result sequencer::topup(const topup_request& req) {
   }
   absorb(ctx);
 
-  const std::int64_t entry = next_journal_id_++;
-  out_->journal.push_back(journal_row{entry, "topup", req.idempotency_key, ctx.ts_us});
-  std::int64_t sums[engine::max_assets] = {};
-  post(*asset, 0, -*amount, entry, sums);
-  post(*asset, user, *amount, entry, sums);
-  if (sums[*asset] != 0) std::abort();  // cannot happen: the two postings mirror each other
+  // One transfer from the external funding account; it also records the key and the answer.
+  const std::size_t funded = transfer(*asset, 0, user, *amount, 0, ctx.ts_us);
   external_[*asset] -= *amount;
   put_account(0, *asset, external_[*asset], 0);
 
@@ -707,6 +725,10 @@ command_result sequencer::topup(const topup_request& req) {
   j.field("currency", currency);
   j.field("amount", money::format_decimal(*amount, scale));
   j.end_object();
+  transfer_row& t = out_->transfers.at(funded);
+  t.topup_key = req.idempotency_key;
+  t.request_hash = hash;
+  t.response = r.body;
   return remember(user, req.idempotency_key, hash, std::move(r));
 }
 

@@ -1,6 +1,6 @@
 // The engine thread's state: the matching engine plus everything needed to translate API
-// commands into engine commands and engine events into batch rows (orders, fills, journal,
-// balances, positions, outbox, idempotency) and answers. Pure and single-threaded: no I/O, no
+// commands into engine commands and engine events into batch rows (orders, trades, transfers,
+// balances, positions, outbox, refusals) and answers. Pure and single-threaded: no I/O, no
 // locks — ledger_core owns the threads, recovery fills it, unit tests drive it directly.
 #pragma once
 
@@ -48,7 +48,7 @@ class sequencer {
   void restore_open_order(order_row row);
   void restore_idempotency(std::uint64_t user, const std::string& key, idempotent_outcome outcome);
   void restore_position(std::uint64_t user, engine::symbol_id symbol, position p);
-  void restore_counters(std::int64_t next_journal_id, std::int64_t next_outbox_seq,
+  void restore_counters(std::int64_t next_transfer_id, std::int64_t next_outbox_seq,
                         std::uint64_t next_user_id);
   std::size_t open_order_count() const { return orders_.size(); }
   // Events already published on orders:<user> (the user's last event sequence number).
@@ -105,8 +105,11 @@ class sequencer {
                    std::int64_t held);
   void put_order(const order_row& row);
   void put_position(std::uint64_t user, engine::symbol_id symbol, const position& p);
-  void post(engine::asset_id asset, std::uint64_t user, std::int64_t amount, std::int64_t entry,
-            std::int64_t sums[]);
+  // Appends a transfer of `amount` of `asset` from `from`'s account to `to`'s; its index in
+  // the batch, or no_transfer when nothing moves (a zero amount, one account both sides).
+  static constexpr std::size_t no_transfer = static_cast<std::size_t>(-1);
+  std::size_t transfer(engine::asset_id asset, std::uint64_t from, std::uint64_t to,
+                       std::int64_t amount, std::int64_t trade, std::int64_t ts_us);
   std::string& outbox(std::string channel);     // appends a row, returns its payload to fill
   std::string& user_event(std::uint64_t user);  // an outbox row on orders:<user>
   const std::string& user_uuid(std::uint64_t user) const;
@@ -126,7 +129,7 @@ class sequencer {
   std::vector<std::int64_t> external_;                            // per asset
   std::unordered_map<std::uint64_t, std::int64_t> user_events_;   // last user_seq per user
 
-  std::int64_t next_journal_id_ = 1;
+  std::int64_t next_journal_id_ = 1;  // the next transfer id
   std::int64_t next_outbox_seq_ = 1;
   std::uint64_t next_user_id_ = 1000;
   std::uint64_t next_command_seq_ = 1;
