@@ -278,6 +278,29 @@ latency_result open_loop(const options& opt, std::uint16_t port, order_flow& flo
   return out;
 }
 
+// One of (c)'s callers. A named coroutine with its state as parameters, and the call's
+// awaitable a named local: GCC 12 miscompiles lambda coroutines (and temporaries inside their
+// co_await expressions) — the lambda this replaced freed an invalid pointer in Release.
+net::awaitable<void> in_process_caller(tl::ledger& ledger, order_flow& flow,
+                                       clock_type::time_point end, std::uint64_t seed,
+                                       counters& c) {
+  std::mt19937_64 r(seed);
+  while (clock_type::now() < end) {
+    const auto o = flow.next(r);
+    tl::place_order_request req = tl::order_from(tl::default_markets(), o.user, o.key, "BTC-USD",
+                                                 o.side, "LIMIT", o.price, o.qty);
+    tl::call_context ctx;
+    auto call = ledger.place_order(std::move(req), ctx);
+    const tl::command_result res = co_await std::move(call);
+    if (res.error == tl::error_code::none)
+      ++c.ok;
+    else if (res.error == tl::error_code::unavailable || res.error == tl::error_code::internal)
+      ++c.failed;
+    else
+      ++c.refused;
+  }
+}
+
 // (c) In-process: the same orders straight into ledger::place_order, `in_flight` at a time.
 double in_process(const options& opt, tl::ledger& ledger, order_flow& flow, double seconds,
                   counters& c) {
@@ -286,25 +309,9 @@ double in_process(const options& opt, tl::ledger& ledger, order_flow& flow, doub
   const auto end = start + std::chrono::duration_cast<clock_type::duration>(
                                std::chrono::duration<double>(seconds));
   for (int i = 0; i < opt.inproc_in_flight; ++i) {
-    net::co_spawn(
-        ioc,
-        [&, i]() -> net::awaitable<void> {
-          std::mt19937_64 r(static_cast<std::uint64_t>(i) + 1000);
-          while (clock_type::now() < end) {
-            auto o = flow.next(r);
-            auto req = tl::order_from(tl::default_markets(), o.user, o.key, "BTC-USD", o.side,
-                                      "LIMIT", o.price, o.qty);
-            tl::command_result res = co_await ledger.place_order(std::move(req), {});
-            if (res.error == tl::error_code::none)
-              ++c.ok;
-            else if (res.error == tl::error_code::unavailable ||
-                     res.error == tl::error_code::internal)
-              ++c.failed;
-            else
-              ++c.refused;
-          }
-        },
-        net::detached);
+    net::co_spawn(ioc,
+                  in_process_caller(ledger, flow, end, static_cast<std::uint64_t>(i) + 1000, c),
+                  net::detached);
   }
   ioc.run();
   return std::chrono::duration<double>(clock_type::now() - start).count();
