@@ -207,16 +207,14 @@ std::size_t sequencer::transfer(engine::asset_id asset, std::uint64_t from, std:
     log::error("negative transfer", {{"trade", std::to_string(trade)}});
     std::abort();
   }
-  out_->transfers.push_back(transfer_row{next_journal_id_++,
-                                         account_id(from, asset),
-                                         account_id(to, asset),
-                                         markets_.assets()[asset].code,
-                                         amount,
-                                         trade,
-                                         {},
-                                         {},
-                                         {},
-                                         ts_us});
+  transfer_row& t = out_->transfers.emplace_back();
+  t.id = next_journal_id_++;
+  t.debit_account = account_id(from, asset);
+  t.credit_account = account_id(to, asset);
+  t.asset = markets_.assets()[asset].code;
+  t.amount = amount;
+  t.trade_id = trade;
+  t.ts_us = ts_us;
   return out_->transfers.size() - 1;
 }
 
