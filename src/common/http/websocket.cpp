@@ -102,6 +102,12 @@ void websocket::abort() noexcept {
   beast::get_lowest_layer(s.ws).socket().close(ec);
 }
 
+void websocket::set_send_buffer_size(int bytes) noexcept {
+  beast::error_code ec;
+  beast::get_lowest_layer(impl_->ws).socket().set_option(net::socket_base::send_buffer_size(bytes),
+                                                         ec);
+}
+
 bool websocket::is_open() const noexcept {
   return impl_->open;
 }

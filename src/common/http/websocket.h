@@ -44,6 +44,9 @@ class websocket {
   // Cuts the TCP connection at once, failing any write that a peer which stopped reading
   // keeps blocked (a close frame would queue behind it forever).
   void abort() noexcept;
+  // The kernel's send buffer for this connection (SO_SNDBUF; Linux doubles it). A small one
+  // makes a peer that does not keep up visible to the sender's own queue sooner.
+  void set_send_buffer_size(int bytes) noexcept;
 
   bool is_open() const noexcept;
   std::size_t queued() const noexcept;

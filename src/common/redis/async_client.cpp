@@ -41,6 +41,12 @@ struct handler_request final : detail::pending_request {
   Handler handler;
 };
 
+// For commands nobody waits on: the replies are dropped (an error is logged by no one; the
+// caller chose not to care, e.g. a lock that also expires on its own).
+struct discarded_request final : detail::pending_request {
+  void complete(std::vector<reply>) override {}
+};
+
 bool is_noscript(const reply& r) {
   return r.type == reply_type::error && r.str.rfind("NOSCRIPT", 0) == 0;
 }
@@ -77,14 +83,19 @@ struct async_client::impl {
     return *best;
   }
 
+  detail::pipelined_connection& pick(std::optional<std::size_t> affinity) {
+    return affinity ? *connections[*affinity % connections.size()] : pick();
+  }
+
   // Sends `count` commands already in RESP; completes with `count` replies.
-  net::awaitable<std::vector<reply>> run(std::string wire, std::size_t count) {
+  net::awaitable<std::vector<reply>> run(std::string wire, std::size_t count,
+                                         std::optional<std::size_t> affinity = std::nullopt) {
     return net::async_initiate<const net::use_awaitable_t<>&, void(std::vector<reply>)>(
-        [this](auto handler, std::string w, std::size_t n) {
+        [this, affinity](auto handler, std::string w, std::size_t n) {
           auto r = std::make_unique<handler_request<decltype(handler)>>(std::move(handler));
           r->wire = std::move(w);
           r->count = n;
-          pick().submit(std::move(r));
+          pick(affinity).submit(std::move(r));
         },
         net::use_awaitable, std::move(wire), count);
   }
@@ -118,6 +129,22 @@ net::awaitable<reply> async_client::command(std::vector<std::string> args) {
   auto call = impl_->run(detail::encode_command(args), 1);
   std::vector<reply> r = co_await std::move(call);
   co_return std::move(r.front());
+}
+
+net::awaitable<reply> async_client::command_on(std::vector<std::string> args,
+                                               std::size_t affinity) {
+  if (args.empty()) co_return reply::error("ERR empty redis command");
+  auto call = impl_->run(detail::encode_command(args), 1, affinity);
+  std::vector<reply> r = co_await std::move(call);
+  co_return std::move(r.front());
+}
+
+void async_client::send_on(const std::vector<std::string>& args, std::size_t affinity) {
+  if (args.empty()) return;
+  auto r = std::make_unique<discarded_request>();
+  r->wire = detail::encode_command(args);
+  r->count = 1;
+  impl_->pick(affinity).submit(std::move(r));
 }
 
 net::awaitable<std::vector<reply>> async_client::pipeline(

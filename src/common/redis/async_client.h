@@ -62,6 +62,13 @@ class async_client {
                              std::vector<std::string> args);
   net::awaitable<bool> ping();
 
+  // Ordered by key: commands given the same `affinity` (say, a hash of the key they touch) go
+  // out on one connection, so Redis runs them in the order they were submitted, whichever
+  // coroutine or thread submitted them. send_on() does not wait for the reply: once it
+  // returns, the command is queued ahead of any later command_on() with that affinity.
+  net::awaitable<reply> command_on(std::vector<std::string> args, std::size_t affinity);
+  void send_on(const std::vector<std::string>& args, std::size_t affinity);
+
   async_client_stats stats() const;
 
  private:

@@ -2,8 +2,9 @@
 
 #include <sodium.h>
 
+#include <functional>
+
 #include "common/log/log.h"
-#include "common/redis/script.h"
 
 namespace mc::gateway::api {
 
@@ -29,12 +30,11 @@ std::string random_token() {
 }
 
 // Deletes the lock only if it is still ours (it may have expired and been taken by another).
-const redis::script& release_script() {
-  static const redis::script s(
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
-      "return 0");
-  return s;
-}
+// Sent as EVAL, not EVALSHA: one command whatever Redis's script cache holds, so it stays in
+// order with the key's next SET NX (see run()). Redis caches the compiled script either way.
+constexpr std::string_view release_script =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
+    "return 0";
 
 // A named class with a member coroutine rather than a lambda coroutine, and no braced
 // temporaries in coroutine statements: GCC 12 miscompiles both (double-destroyed temporaries).
@@ -72,7 +72,10 @@ class idempotency_lock {
     set_cmd.push_back("NX");
     set_cmd.push_back("PX");
     set_cmd.push_back(std::to_string(options_.lock_ttl.count()));
-    auto set = redis_.command(std::move(set_cmd));
+    // The lock and its release travel on the key's own connection, so a release sent without
+    // waiting is run before the SET NX of a retry the client sends once it has the answer.
+    const std::size_t affinity = std::hash<std::string>{}(lock_key);
+    auto set = redis_.command_on(std::move(set_cmd), affinity);
     const redis::reply r = co_await std::move(set);
     const bool locked = r.ok() && !r.is_nil();
     if (r.ok() && r.is_nil()) {
@@ -89,12 +92,16 @@ class idempotency_lock {
     auto inner = next(req);
     http::response res = co_await std::move(inner);
     if (locked) {
-      std::vector<std::string> keys;
-      keys.push_back(lock_key);
-      std::vector<std::string> args;
-      args.push_back(token);
-      auto release = redis_.eval(release_script(), std::move(keys), std::move(args));
-      co_await std::move(release);
+      // Not awaited: the answer need not wait a Redis round trip for the release. Queued
+      // before the answer leaves, so it is ahead of anything the client sends next.
+      std::vector<std::string> release;
+      release.reserve(5);
+      release.push_back("EVAL");
+      release.push_back(std::string(release_script));
+      release.push_back("1");
+      release.push_back(std::move(lock_key));
+      release.push_back(token);
+      redis_.send_on(release, affinity);
     }
     co_return res;
   }

@@ -38,7 +38,7 @@ hub_metrics& m() {
       r.gauge("mc_gateway_ws_quote_clients", "Connected /ws/quotes clients"),
       r.counter("mc_gateway_ws_quote_messages_sent_total", "Quote frames written to clients"),
       r.counter("mc_gateway_ws_quote_coalesced_total",
-                "Quotes replaced by a newer one in a full client queue"),
+                "Quotes replaced by a newer one of their symbol before they were sent"),
       r.counter("mc_gateway_ws_quote_dropped_total",
                 "Quotes dropped from a full client queue (more symbols than slots)"),
       r.counter("mc_gateway_ws_quote_slow_closed_total", "Clients closed for staying behind")};
@@ -58,14 +58,15 @@ struct quote_hub::session {
   send_queue queue;
   bool writer_idle = false;
   bool closing = false;
-  std::optional<steady::time_point> full_since;
-  std::atomic<std::uint64_t> mask;  // bit i: symbol i wanted
+  std::optional<steady::time_point> writing_since;  // the write in progress began then
+  std::atomic<std::uint64_t> mask;                  // bit i: symbol i wanted
+  std::size_t slot = 0;  // index in quote_hub::clients_ (under the hub's mutex)
 };
 
 quote_hub::quote_hub(quote_hub_options options)
     : options_(std::move(options)),
       latest_(options_.symbols.size()),
-      clients_(std::make_shared<const std::vector<std::shared_ptr<session>>>()) {
+      delivery_list_(std::make_shared<const std::vector<std::shared_ptr<session>>>()) {
   if (options_.symbols.empty() || options_.symbols.size() > 64) {
     throw std::invalid_argument("quote_hub: 1..64 symbols expected");
   }
@@ -122,7 +123,7 @@ quote_hub_stats quote_hub::stats() const {
   std::size_t n = 0;
   {
     std::lock_guard lock(mutex_);
-    n = clients_->size();
+    n = clients_.size();
   }
   return {n,
           sent_.load(),
@@ -147,7 +148,11 @@ void quote_hub::deliver(std::uint32_t idx, payload_ptr payload) {
     // ordered against the snapshot it got in attach().
     std::lock_guard lock(mutex_);
     latest_[idx] = payload;
-    clients = clients_;
+    if (clients_changed_) {
+      delivery_list_ = std::make_shared<const std::vector<std::shared_ptr<session>>>(clients_);
+      clients_changed_ = false;
+    }
+    clients = delivery_list_;
   }
   for (const auto& s : *clients) enqueue(s, idx, payload);
 }
@@ -176,15 +181,9 @@ void quote_hub::enqueue(const std::shared_ptr<session>& sp, std::uint32_t idx, p
     std::size_t seen = max_queue_seen_.load(std::memory_order_relaxed);
     while (size > seen && !max_queue_seen_.compare_exchange_weak(seen, size)) {
     }
-    if (s.queue.full()) {
-      auto now = steady::now();
-      if (!s.full_since) s.full_since = now;
-      if (now - *s.full_since >= options_.slow_client_timeout_ms) {
-        s.closing = true;
-        close_slow = true;
-      }
-    } else {
-      s.full_since.reset();
+    if (s.writing_since && steady::now() - *s.writing_since >= options_.slow_client_timeout_ms) {
+      s.closing = true;
+      close_slow = true;
     }
     if (s.writer_idle) {
       s.writer_idle = false;
@@ -210,9 +209,9 @@ void quote_hub::enqueue(const std::shared_ptr<session>& sp, std::uint32_t idx, p
 
 void quote_hub::attach(const std::shared_ptr<session>& s) {
   std::lock_guard lock(mutex_);
-  auto next = std::make_shared<std::vector<std::shared_ptr<session>>>(*clients_);
-  next->push_back(s);
-  clients_ = std::move(next);
+  s->slot = clients_.size();
+  clients_.push_back(s);
+  clients_changed_ = true;
   std::lock_guard slock(s->mutex);
   for (std::uint32_t i = 0; i < latest_.size(); ++i) {
     if (latest_[i]) s->queue.push(i, latest_[i]);
@@ -221,9 +220,12 @@ void quote_hub::attach(const std::shared_ptr<session>& s) {
 
 void quote_hub::detach(const std::shared_ptr<session>& s) {
   std::lock_guard lock(mutex_);
-  auto next = std::make_shared<std::vector<std::shared_ptr<session>>>(*clients_);
-  std::erase(*next, s);
-  clients_ = std::move(next);
+  const std::size_t slot = s->slot;
+  if (slot >= clients_.size() || clients_[slot] != s) return;
+  clients_[slot] = std::move(clients_.back());
+  clients_[slot]->slot = slot;
+  clients_.pop_back();
+  clients_changed_ = true;
 }
 
 bool quote_hub::load_snapshot() {
@@ -278,7 +280,12 @@ net::awaitable<void> write_loop(std::shared_ptr<quote_hub::session> s,
       std::lock_guard lock(s->mutex);
       if (s->closing) co_return;
       next = s->queue.pop();
-      if (!next) s->writer_idle = true;
+      if (next) {
+        s->writing_since = steady::now();
+      } else {
+        s->writer_idle = true;
+        s->writing_since.reset();
+      }
     }
     if (!next) {
       boost::system::error_code ec;
@@ -333,6 +340,9 @@ void quote_hub::add_routes(http::router& r, const http::filter_list& rest_filter
                     std::uint64_t all = options_.symbols.size() == 64
                                             ? ~std::uint64_t{0}
                                             : (std::uint64_t{1} << options_.symbols.size()) - 1;
+                    if (options_.socket_send_buffer_bytes > 0) {
+                      ws->set_send_buffer_size(options_.socket_send_buffer_bytes);
+                    }
                     auto s = std::make_shared<session>(ws, options_.client_queue_limit, all);
                     attach(s);
                     m().clients.inc();

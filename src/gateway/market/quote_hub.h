@@ -28,9 +28,16 @@ struct quote_hub_options {
   std::vector<std::string> symbols{"BTC-USD", "ETH-USD"};  // what is valid; at most 64
   std::string channel_prefix = "quotes:";                  // as Quotes publishes
   std::string snapshot_key = "quotes:latest";              // as Quotes HSETs
-  std::size_t client_queue_limit = 64;  // pending quotes per client before coalescing
-  // A client whose queue stays full this long is closed (1008 "client too slow").
+  // Quotes pending per client: at most one per symbol (a newer quote replaces the pending
+  // one), and at most this many symbols.
+  std::size_t client_queue_limit = 64;
+  // A client that has not taken a single frame for this long while quotes wait for it (one
+  // write blocked: it stopped reading) is closed (1008 "client too slow").
   std::chrono::milliseconds slow_client_timeout_ms{5000};
+  // The kernel's send buffer of each /ws/quotes socket (0 = the system's autotuned one, up
+  // to megabytes). Small, so a client that falls behind pushes back on its pending quotes,
+  // where they are replaced by newer ones, instead of piling up stale frames in the kernel.
+  int socket_send_buffer_bytes = 16 * 1024;
   // How often to check whether the subscriber reconnected (then reload the snapshot) or
   // the first snapshot load is still missing.
   std::chrono::milliseconds resync_interval_ms{250};
@@ -81,9 +88,14 @@ class quote_hub {
 
   quote_hub_options options_;
 
-  mutable std::mutex mutex_;  // guards latest_ and clients_ (never held while writing)
+  mutable std::mutex mutex_;  // guards the four below (never held while writing)
   std::vector<payload_ptr> latest_;
-  std::shared_ptr<const std::vector<std::shared_ptr<session>>> clients_;
+  // Connected clients; attach and detach are O(1) (a session knows its slot), so thousands
+  // connecting at once do not copy the list each time. Delivery iterates an immutable copy,
+  // taken again only after the list changed.
+  std::vector<std::shared_ptr<session>> clients_;
+  std::shared_ptr<const std::vector<std::shared_ptr<session>>> delivery_list_;
+  bool clients_changed_ = false;
 
   std::atomic<std::uint64_t> sent_{0}, coalesced_{0}, dropped_{0}, slow_closed_{0},
       snapshot_loads_{0};

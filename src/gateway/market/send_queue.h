@@ -1,6 +1,7 @@
-// One WebSocket client's pending quotes. Bounded: once full, a new quote replaces the
+// One WebSocket client's pending quotes: at most one per symbol. A new quote replaces the
 // pending one of its symbol (the client only needs the newest price), so a client that falls
-// behind costs a fixed amount of memory. Not thread-safe; the session locks it.
+// behind gets fresh prices rather than a backlog, and costs a fixed amount of memory. Symbols
+// go out in the order they first became pending. Not thread-safe; the session locks it.
 #pragma once
 
 #include <cstddef>
@@ -20,7 +21,8 @@ class send_queue {
 
   explicit send_queue(std::size_t limit);
 
-  // `symbol` is the index of the quote's symbol; quotes of one symbol stay in order.
+  // `symbol` is the index of the quote's symbol. `limit` caps the symbols pending at once:
+  // beyond it (more symbols than slots) the oldest pending quote goes.
   push_result push(std::uint32_t symbol, payload_ptr payload);
   std::optional<payload_ptr> pop();
 

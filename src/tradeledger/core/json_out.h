@@ -61,6 +61,12 @@ class json_out {
     out_ += v ? "true" : "false";
     return *this;
   }
+  // An already rendered JSON value (e.g. a nested answer), appended as is.
+  json_out& raw(std::string_view json) {
+    separate();
+    out_ += json;
+    return *this;
+  }
   json_out& null() {
     separate();
     out_ += "null";

@@ -44,6 +44,7 @@ overloaded(F...) -> overloaded<F...>;
 ledger_core::ledger_core(core_config config)
     : config_(std::move(config)),
       seq_(config_.engine, config_.house_liquidity),
+      quote_normaliser_(config_.engine),
       queue_(config_.queue_max, config_.engine.markets.size()),
       batch_commands_(metrics::default_registry().histogram(
           "tradeledger_batch_commands", "Commands per engine batch", {}, batch_size_buckets)),
@@ -143,7 +144,8 @@ void ledger_core::stop() {
 bool ledger_core::submit_quote(std::string_view payload) {
   const auto q = parse_quote_message(payload);
   if (!q) return false;
-  const auto tick = seq_.make_tick(q->symbol, q->bid, q->ask, q->bid_size, q->ask_size, q->stale);
+  const auto tick =
+      quote_normaliser_.make_tick(q->symbol, q->bid, q->ask, q->bid_size, q->ask_size, q->stale);
   if (!tick) return false;
   queue_.post_tick(*tick);
   return true;

@@ -23,6 +23,7 @@
 #include "tradeledger/core/core_config.h"
 #include "tradeledger/core/outbox_relay.h"
 #include "tradeledger/core/persister.h"
+#include "tradeledger/core/quote_normaliser.h"
 #include "tradeledger/core/sequencer.h"
 #include "tradeledger/api/ledger.h"
 
@@ -104,6 +105,8 @@ class ledger_core final : public ledger {
 
   core_config config_;
   sequencer seq_;  // engine-thread state; touched by start() before the threads run
+  // Quote messages -> ticks on the Redis subscriber's thread; owns its own market facts.
+  quote_normaliser quote_normaliser_;
   command_queue queue_;
 
   std::mutex persist_mutex_;

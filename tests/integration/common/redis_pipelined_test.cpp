@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -81,6 +82,52 @@ TEST(RedisPipelined, OneConnectionMatchesEveryReplyToItsRequest) {
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(matched, coroutines);
   EXPECT_EQ(queued_at_end, 0u);
+}
+
+// A fire-and-forget write, then a read with the same affinity: the read must see the write,
+// however busy the other connections are (least-busy picking would let it overtake).
+class send_then_read {
+ public:
+  send_then_read(mc::redis::async_client& rc, int i, std::atomic<int>& ordered)
+      : rc_(rc), i_(i), ordered_(ordered) {}
+
+  net::awaitable<void> run() {
+    const std::string k = key("ordered" + std::to_string(i_));
+    const std::size_t affinity = std::hash<std::string>{}(k);
+    std::vector<std::string> set{"SET", k, "first"};
+    rc_.send_on(set, affinity);
+    std::vector<std::string> overwrite{"SET", k, "second"};
+    rc_.send_on(overwrite, affinity);
+    std::vector<std::string> get{"GET", k};
+    auto g = rc_.command_on(std::move(get), affinity);
+    const reply got = co_await std::move(g);
+    if (got.type == reply_type::string && got.str == "second") ++ordered_;
+  }
+
+ private:
+  mc::redis::async_client& rc_;
+  int i_;
+  std::atomic<int>& ordered_;
+};
+
+TEST(RedisPipelined, SameAffinityRunsInSubmissionOrder) {
+  net::io_context io;
+  mc::redis::async_client_options opts;
+  opts.connections = 4;
+  std::optional<mc::redis::async_client> rc;
+  rc.emplace(io.get_executor(), mc::test::redis_url(), opts);
+  constexpr int coroutines = 400;
+  std::atomic<int> ordered{0};
+  int finished = 0;
+  std::vector<std::unique_ptr<send_then_read>> tasks;
+  for (int i = 0; i < coroutines; ++i) {
+    tasks.push_back(std::make_unique<send_then_read>(*rc, i, ordered));
+    net::co_spawn(io, tasks.back()->run(), [&](std::exception_ptr) {
+      if (++finished == coroutines) rc.reset();
+    });
+  }
+  io.run();
+  EXPECT_EQ(ordered, coroutines);
 }
 
 // Runs BLPOP for longer than the command timeout, then PING on the same (only) connection.

@@ -7,6 +7,7 @@
 
 #include "engine/market_spec.h"
 #include "tradeledger/api/request_builder.h"
+#include "tradeledger/core/quote_normaliser.h"
 #include "tradeledger/core/sequencer.h"
 
 namespace mc::tradeledger {
@@ -100,8 +101,8 @@ TEST(CoreSequencer, ReplayReturnsTheStoredAnswerWithoutApplying) {
   EXPECT_EQ(seq.engine().balance(1000, 0).available, 1000);
 }
 
-TEST(CoreSequencer, QuoteTicksAreRoundedSafelyAndSizedToTheLot) {
-  sequencer seq(engine::default_config(), true);
+TEST(CoreQuoteNormaliser, QuoteTicksAreRoundedSafelyAndSizedToTheLot) {
+  const quote_normaliser seq(engine::default_config());
   auto t = seq.make_tick("BTC-USD", "50000.129", "50000.131", "0.123456789", "5000", false);
   ASSERT_TRUE(t);
   EXPECT_EQ(t->bid_price, 5'000'012);      // rounded down

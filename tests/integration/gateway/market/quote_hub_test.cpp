@@ -155,6 +155,32 @@ TEST_F(hub_fixture, WebSocketSnapshotThenLive) {
   EXPECT_EQ(c.read(), live);
 }
 
+// Clients leave from the middle of the list (a session knows its slot and the last one moves
+// into it); everyone still connected keeps receiving, the one who left is no longer counted.
+TEST_F(hub_fixture, ClientsLeavingFromTheMiddleKeepTheOthersServed) {
+  start();
+  std::vector<std::unique_ptr<ws_client>> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.push_back(std::make_unique<ws_client>());
+    clients.back()->connect(srv->port());
+  }
+  ASSERT_TRUE(eventually([&] { return hub->stats().clients == 4; }));
+  clients[1]->ws.close(bws::close_code::normal);
+  clients[1].reset();
+  clients[0]->ws.close(bws::close_code::normal);
+  clients[0].reset();
+  ASSERT_TRUE(eventually([&] { return hub->stats().clients == 2; }));
+
+  auto live = quote_json("BTC-USD", "42.00");
+  publish("BTC-USD", live);
+  EXPECT_EQ(clients[2]->read(), live);
+  EXPECT_EQ(clients[3]->read(), live);
+  ws_client late;
+  late.connect(srv->port());
+  EXPECT_EQ(late.read(), live);  // the snapshot of the newest quote
+  ASSERT_TRUE(eventually([&] { return hub->stats().clients == 3; }));
+}
+
 TEST_F(hub_fixture, SubscribeNarrowsAndBadRequestsKeepTheConnection) {
   hset("BTC-USD", quote_json("BTC-USD", "1.00"));
   hset("ETH-USD", quote_json("ETH-USD", "2.00"));

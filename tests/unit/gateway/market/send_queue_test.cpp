@@ -1,4 +1,4 @@
-// The per-client queue: bounded, coalesces to the newest quote per symbol once full.
+// The per-client queue: one pending quote per symbol, always the newest.
 #include "gateway/market/send_queue.h"
 
 #include <gtest/gtest.h>
@@ -10,18 +10,29 @@ payload_ptr p(std::string s) {
   return std::make_shared<const std::string>(std::move(s));
 }
 
-TEST(SendQueue, FifoBelowTheLimit) {
+TEST(SendQueue, SymbolsInTheOrderTheyBecamePending) {
   send_queue q(4);
-  EXPECT_EQ(q.push(0, p("a1")), send_queue::push_result::queued);
   EXPECT_EQ(q.push(1, p("b1")), send_queue::push_result::queued);
-  EXPECT_EQ(q.push(0, p("a2")), send_queue::push_result::queued);
-  EXPECT_EQ(**q.pop(), "a1");
+  EXPECT_EQ(q.push(0, p("a1")), send_queue::push_result::queued);
   EXPECT_EQ(**q.pop(), "b1");
-  EXPECT_EQ(**q.pop(), "a2");
+  EXPECT_EQ(q.push(1, p("b2")), send_queue::push_result::queued);
+  EXPECT_EQ(**q.pop(), "a1");
+  EXPECT_EQ(**q.pop(), "b2");
   EXPECT_FALSE(q.pop());
 }
 
-TEST(SendQueue, FullQueueKeepsOnlyNewestPerSymbolAndStaysBounded) {
+TEST(SendQueue, ANewerQuoteReplacesThePendingOneOfItsSymbol) {
+  send_queue q(4);
+  q.push(0, p("a1"));
+  q.push(1, p("b1"));
+  EXPECT_EQ(q.push(0, p("a2")), send_queue::push_result::coalesced);
+  EXPECT_EQ(q.size(), 2u);
+  EXPECT_EQ(**q.pop(), "a2");
+  EXPECT_EQ(**q.pop(), "b1");
+  EXPECT_FALSE(q.pop());
+}
+
+TEST(SendQueue, KeepsOnlyNewestPerSymbolAndStaysBounded) {
   send_queue q(2);
   q.push(0, p("a1"));
   q.push(1, p("b1"));
