@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark against a Release build and writes results under build/bench/:
-#   engine.json (Google Benchmark), http.json, quotes.json, tradeledger.json (flat JSON),
+#   engine.json (Google Benchmark), http.json, quotes.json, tradeledger.json (flat JSON, with
+#   rows_per_order and the ratio to `pgbench -N` one-client tps),
 #   pg_ceiling.json: how many orders' rows PostgreSQL alone can write per second here, and
 #   gateway.json: orders end to end through the gateway vs TradeLedger direct (own system),
 #   system.json: the realistic mix against the split system and the monolith (p50/p99 ratios).
@@ -27,9 +28,8 @@ echo "== http server vs nginx (wrk) =="
 echo "== quotes =="
 "$BUILD/bench/quotes/quotes_bench" --redis-url "$REDIS_URL" --out "$OUT/quotes.json"
 
-echo "== tradeledger =="
-"$BUILD/bench/tradeledger/tradeledger_bench" --postgres-url "$POSTGRES_URL" --redis-url "$REDIS_URL" \
-  --out "$OUT/tradeledger.json"
+echo "== tradeledger (and pgbench -N, one client, for the ratio) =="
+"$ROOT/scripts/bench-tradeledger.sh" "$BUILD"   # writes $OUT/tradeledger.json
 
 echo "== PostgreSQL alone: the rows of 20,000 orders, generated in the server =="
 ceiling_db="tl_ceiling_$$"

@@ -278,6 +278,29 @@ latency_result open_loop(const options& opt, std::uint16_t port, order_flow& flo
   return out;
 }
 
+// One of (c)'s callers. A named coroutine with its state as parameters, and the call's
+// awaitable a named local: GCC 12 miscompiles lambda coroutines (and temporaries inside their
+// co_await expressions) — the lambda this replaced freed an invalid pointer in Release.
+net::awaitable<void> in_process_caller(tl::ledger& ledger, order_flow& flow,
+                                       clock_type::time_point end, std::uint64_t seed,
+                                       counters& c) {
+  std::mt19937_64 r(seed);
+  while (clock_type::now() < end) {
+    const auto o = flow.next(r);
+    tl::place_order_request req = tl::order_from(tl::default_markets(), o.user, o.key, "BTC-USD",
+                                                 o.side, "LIMIT", o.price, o.qty);
+    tl::call_context ctx;
+    auto call = ledger.place_order(std::move(req), ctx);
+    const tl::command_result res = co_await std::move(call);
+    if (res.error == tl::error_code::none)
+      ++c.ok;
+    else if (res.error == tl::error_code::unavailable || res.error == tl::error_code::internal)
+      ++c.failed;
+    else
+      ++c.refused;
+  }
+}
+
 // (c) In-process: the same orders straight into ledger::place_order, `in_flight` at a time.
 double in_process(const options& opt, tl::ledger& ledger, order_flow& flow, double seconds,
                   counters& c) {
@@ -286,25 +309,9 @@ double in_process(const options& opt, tl::ledger& ledger, order_flow& flow, doub
   const auto end = start + std::chrono::duration_cast<clock_type::duration>(
                                std::chrono::duration<double>(seconds));
   for (int i = 0; i < opt.inproc_in_flight; ++i) {
-    net::co_spawn(
-        ioc,
-        [&, i]() -> net::awaitable<void> {
-          std::mt19937_64 r(static_cast<std::uint64_t>(i) + 1000);
-          while (clock_type::now() < end) {
-            auto o = flow.next(r);
-            auto req = tl::order_from(tl::default_markets(), o.user, o.key, "BTC-USD", o.side,
-                                      "LIMIT", o.price, o.qty);
-            tl::command_result res = co_await ledger.place_order(std::move(req), {});
-            if (res.error == tl::error_code::none)
-              ++c.ok;
-            else if (res.error == tl::error_code::unavailable ||
-                     res.error == tl::error_code::internal)
-              ++c.failed;
-            else
-              ++c.refused;
-          }
-        },
-        net::detached);
+    net::co_spawn(ioc,
+                  in_process_caller(ledger, flow, end, static_cast<std::uint64_t>(i) + 1000, c),
+                  net::detached);
   }
   ioc.run();
   return std::chrono::duration<double>(clock_type::now() - start).count();
@@ -339,6 +346,38 @@ void print_core_stats(const char* phase, const core_stats& a, const core_stats& 
       phase, static_cast<unsigned long long>(n), (b.commands - a.commands) / static_cast<double>(n),
       1000.0 * (b.commit_s - a.commit_s) / static_cast<double>(n),
       static_cast<unsigned long long>(b.slow_commits - a.slow_commits));
+}
+
+// Rows the run inserted per order: every table that gains rows with orders (not the per-user,
+// per-account, per-position or per-market state rows a batch upserts), counted exactly.
+struct row_counts {
+  double per_order = 0;
+  std::string breakdown;  // "table rows/order, ..."
+};
+
+row_counts count_rows_per_order(const std::string& url) {
+  pqxx::connection c(url);
+  pqxx::nontransaction tx(c);
+  const double orders = tx.exec1("SELECT count(*) FROM tradeledger.orders")[0].as<double>();
+  row_counts out;
+  if (orders == 0) return out;
+  double total = 0;
+  for (const auto& t : tx.exec(
+           "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tradeledger' "
+           "AND table_type = 'BASE TABLE' AND table_name NOT IN ('users', 'accounts', "
+           "'positions', 'markets', 'outbox_cursor', 'persist_state', 'schema_migrations') "
+           "ORDER BY table_name")) {
+    const std::string name = t[0].as<std::string>();
+    const double n =
+        tx.exec1("SELECT count(*) FROM tradeledger." + tx.quote_name(name))[0].as<double>();
+    total += n;
+    char part[128];
+    std::snprintf(part, sizeof part, "%s%s %.2f", out.breakdown.empty() ? "" : ", ", name.c_str(),
+                  n / orders);
+    out.breakdown += part;
+  }
+  out.per_order = total / orders;
+  return out;
 }
 
 }  // namespace
@@ -433,6 +472,8 @@ int main(int argc, char** argv) {
   work.reset();
   server_ioc.stop();
   for (auto& t : server_threads) t.join();
+  const row_counts rows = count_rows_per_order(cfg.postgres_url);
+  std::printf("rows per order: %.2f (%s)\n", rows.per_order, rows.breakdown.c_str());
   drop_database(opt.postgres_url, database);
 
   std::ofstream out(opt.out);
@@ -441,12 +482,14 @@ int main(int argc, char** argv) {
                 "{\"orders_per_sec\": %.0f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f, "
                 "\"offered_rate\": %.0f, \"achieved_rate\": %.0f, \"inproc_orders_per_sec\": %.0f, "
                 "\"connections\": %d, \"server_threads\": %d, \"client_threads\": %d, "
-                "\"failed\": %llu, \"avg_batch_commands\": %.1f, \"avg_commit_ms\": %.3f}\n",
+                "\"failed\": %llu, \"avg_batch_commands\": %.1f, \"avg_commit_ms\": %.3f, "
+                "\"rows_per_order\": %.2f}\n",
                 orders_per_sec, lat.p50_ms, lat.p99_ms, lat.max_ms, rate, lat.achieved_per_s,
                 inproc_per_sec, opt.connections, opt.server_threads, opt.client_threads,
                 static_cast<unsigned long long>(max_c.failed + lat_c.failed + in_c.failed),
                 all.batches ? all.commands / static_cast<double>(all.batches) : 0.0,
-                all.batches ? 1000.0 * all.commit_s / static_cast<double>(all.batches) : 0.0);
+                all.batches ? 1000.0 * all.commit_s / static_cast<double>(all.batches) : 0.0,
+                rows.per_order);
   out << json;
   std::printf("%s", json);
   return 0;

@@ -17,19 +17,20 @@ struct check {
 };
 
 constexpr check checks[] = {
-    {"postings do not sum to zero for asset",
-     "SELECT asset, sum(amount) FROM tradeledger.postings GROUP BY asset HAVING sum(amount) <> 0"},
-    {"journal entry does not balance (entry, asset, sum)",
-     "SELECT entry_id, asset, sum(amount) FROM tradeledger.postings GROUP BY entry_id, asset "
-     "HAVING sum(amount) <> 0"},
-    {"posting asset differs from its account's asset (entry, account)",
-     "SELECT p.entry_id, p.account_id FROM tradeledger.postings p "
-     "JOIN tradeledger.accounts a ON a.id = p.account_id WHERE a.asset <> p.asset"},
-    {"account balance differs from its postings (account, available+held, postings)",
-     "SELECT a.id, a.available + a.held, coalesce(p.total, 0) FROM tradeledger.accounts a "
-     "LEFT JOIN (SELECT account_id, sum(amount) AS total FROM tradeledger.postings "
-     "GROUP BY account_id) p ON p.account_id = a.id "
-     "WHERE a.available + a.held <> coalesce(p.total, 0)"},
+    // Double entry holds by construction (every transfer debits one account and credits
+    // another by the same positive amount); what remains to check is that the balances agree.
+    {"transfer asset differs from an account's asset (transfer, debit, credit)",
+     "SELECT t.id, t.debit_account, t.credit_account FROM tradeledger.transfers t "
+     "JOIN tradeledger.accounts d ON d.id = t.debit_account "
+     "JOIN tradeledger.accounts c ON c.id = t.credit_account "
+     "WHERE d.asset <> t.asset OR c.asset <> t.asset"},
+    {"account balance differs from its credits minus debits (account, available+held, "
+     "credits-debits)",
+     "SELECT a.id, a.available + a.held, coalesce(m.total, 0) FROM tradeledger.accounts a "
+     "LEFT JOIN (SELECT account, sum(amount) AS total FROM ("
+     "SELECT credit_account AS account, amount FROM tradeledger.transfers UNION ALL "
+     "SELECT debit_account, -amount FROM tradeledger.transfers) x GROUP BY account) m "
+     "ON m.account = a.id WHERE a.available + a.held <> coalesce(m.total, 0)"},
     {"negative user balance (account, available, held)",
      "SELECT id, available, held FROM tradeledger.accounts "
      "WHERE kind = 'user' AND (available < 0 OR held < 0)"},
@@ -44,21 +45,25 @@ constexpr check checks[] = {
     {"finished order still holds funds (order)",
      "SELECT public_id FROM tradeledger.orders "
      "WHERE status NOT IN ('NEW', 'PARTIALLY_FILLED') AND held <> 0"},
-    {"order fills disagree with its filled quantity (order, filled_qty, sum of fills)",
+    {"order fills disagree with its filled quantity (order, filled_qty, sum of its trades)",
      "SELECT o.public_id, o.filled_qty, coalesce(f.total, 0) FROM tradeledger.orders o "
-     "LEFT JOIN (SELECT order_id, sum(qty) AS total FROM tradeledger.fills GROUP BY order_id) f "
+     "LEFT JOIN (SELECT order_id, sum(qty) AS total FROM ("
+     "SELECT maker_order_id AS order_id, qty FROM tradeledger.trades UNION ALL "
+     "SELECT taker_order_id, qty FROM tradeledger.trades) x GROUP BY order_id) f "
      "ON f.order_id = o.id WHERE o.filled_qty <> coalesce(f.total, 0)"},
-    // References the schema leaves to the audit (migration 002 dropped their per-row
-    // foreign-key triggers from the write path).
-    {"posting of an unknown journal entry (entry, account)",
-     "SELECT p.entry_id, p.account_id FROM tradeledger.postings p "
-     "WHERE NOT EXISTS (SELECT 1 FROM tradeledger.journal_entries j WHERE j.id = p.entry_id)"},
-    {"fill of an unknown order (trade, order)",
-     "SELECT f.trade_id, f.order_id FROM tradeledger.fills f "
-     "WHERE NOT EXISTS (SELECT 1 FROM tradeledger.orders o WHERE o.id = f.order_id)"},
-    {"fill's user differs from its order's (trade, order, fill user, order user)",
-     "SELECT f.trade_id, f.order_id, f.user_id, o.user_id FROM tradeledger.fills f "
-     "JOIN tradeledger.orders o ON o.id = f.order_id WHERE o.user_id <> f.user_id"},
+    // References the schema leaves to the audit (no per-row foreign-key triggers on the
+    // write path).
+    {"transfer of an unknown trade (transfer, trade)",
+     "SELECT x.id, x.trade_id FROM tradeledger.transfers x WHERE x.trade_id IS NOT NULL AND "
+     "NOT EXISTS (SELECT 1 FROM tradeledger.trades t WHERE t.id = x.trade_id)"},
+    {"trade of an unknown order (trade, order)",
+     "SELECT t.id, o FROM tradeledger.trades t, "
+     "unnest(ARRAY[t.maker_order_id, t.taker_order_id]) AS o WHERE o IS NOT NULL AND "
+     "NOT EXISTS (SELECT 1 FROM tradeledger.orders x WHERE x.id = o)"},
+    {"top-up credited to an account that is not a user's (transfer, account)",
+     "SELECT t.id, t.credit_account FROM tradeledger.transfers t "
+     "JOIN tradeledger.accounts a ON a.id = t.credit_account "
+     "WHERE t.topup_key IS NOT NULL AND a.kind <> 'user'"},
     {"row of an unknown user (table, user)",
      "SELECT 'orders', user_id FROM tradeledger.orders UNION "
      "SELECT 'idempotency', user_id FROM tradeledger.idempotency UNION "
@@ -71,7 +76,7 @@ constexpr check checks[] = {
 
 std::string audit_report::text() const {
   std::string out = "tradeledger audit: " + std::to_string(accounts) + " accounts, " +
-                    std::to_string(postings) + " postings, " + std::to_string(open_orders) +
+                    std::to_string(transfers) + " transfers, " + std::to_string(open_orders) +
                     " open orders: ";
   if (ok()) return out + "OK\n";
   out += std::to_string(violations.size()) + " violation(s)\n";
@@ -85,10 +90,10 @@ audit_report run_audit(const std::string& postgres_url) {
   audit_report report;
   const auto counts = tx.exec1(
       "SELECT (SELECT count(*) FROM tradeledger.accounts), "
-      "(SELECT count(*) FROM tradeledger.postings), "
+      "(SELECT count(*) FROM tradeledger.transfers), "
       "(SELECT count(*) FROM tradeledger.orders WHERE status IN ('NEW', 'PARTIALLY_FILLED'))");
   report.accounts = counts[0].as<std::size_t>();
-  report.postings = counts[1].as<std::size_t>();
+  report.transfers = counts[1].as<std::size_t>();
   report.open_orders = counts[2].as<std::size_t>();
   for (const check& c : checks) {
     const auto rows =

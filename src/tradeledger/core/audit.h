@@ -1,6 +1,7 @@
-// The ledger audit over committed PostgreSQL state (`tradeledger audit`): double-entry
-// conservation, balances equal to their postings, no negative user balance, held funds equal
-// to the holds of open orders. Read-only; safe to run against a live service.
+// The ledger audit over committed PostgreSQL state (`tradeledger audit`): each balance equals
+// its credits minus its debits (transfers), no negative user balance, held funds equal to the
+// holds of open orders, fills equal to filled quantities, no dangling references. Read-only; safe
+// to run against a live service.
 #pragma once
 
 #include <string>
@@ -11,7 +12,7 @@ namespace mc::tradeledger {
 struct audit_report {
   std::vector<std::string> violations;  // one line each; empty = clean
   std::size_t accounts = 0;
-  std::size_t postings = 0;
+  std::size_t transfers = 0;
   std::size_t open_orders = 0;
 
   bool ok() const { return violations.empty(); }

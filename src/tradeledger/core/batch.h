@@ -27,18 +27,20 @@ struct account_row {
   std::int64_t held = 0;
 };
 
-struct journal_row {
+// One movement of one asset between two accounts (docs/TRADELEDGER.md, "Money rules"): the
+// debit account pays, the credit account receives. Caused by a trade (trade_id) or a top-up,
+// whose row also carries what a replay of it must answer.
+struct transfer_row {
   std::int64_t id = 0;
-  const char* kind = "trade";
-  std::string ref;
-  std::int64_t ts_us = 0;
-};
-
-struct posting_row {
-  std::int64_t entry_id = 0;
-  std::int64_t account_id = 0;
+  std::int64_t debit_account = 0;
+  std::int64_t credit_account = 0;
   std::string asset;
-  std::int64_t amount = 0;
+  std::int64_t amount = 0;    // > 0
+  std::int64_t trade_id = 0;  // 0 = a top-up
+  std::string topup_key;      // a top-up's idempotency key, request hash and answer body
+  std::string request_hash;
+  std::string response;
+  std::int64_t ts_us = 0;
 };
 
 struct order_row {
@@ -65,8 +67,27 @@ struct order_row {
   std::string client_order_id;
   std::int64_t created_us = 0;
   std::int64_t updated_us = 0;
+  // What a replay of the placing request answers; written with the order's first row only.
+  std::string idempotency_key;
+  std::string request_hash;
+  std::string response;
 };
 
+// One row per trade; each side is a fill of its order (house sides have no order: id 0).
+struct trade_row {
+  std::int64_t id = 0;
+  std::string symbol;
+  std::int64_t price = 0;
+  std::int64_t qty = 0;
+  const char* taker_side = "BUY";
+  std::int64_t maker_order_id = 0;
+  std::int64_t taker_order_id = 0;
+  std::int64_t maker_fee = 0;
+  std::int64_t taker_fee = 0;
+  std::int64_t ts_us = 0;
+};
+
+// A fill as the read path shows it: one side of a trade (the `fills` view).
 struct fill_row {
   std::int64_t trade_id = 0;
   std::int64_t order_id = 0;
@@ -88,12 +109,16 @@ struct position_row {
   std::int64_t realized_pnl = 0;
 };
 
+// One event. Events with the same `command` (consecutive seqs) are stored as one outbox row;
+// the relay publishes each on its own.
 struct outbox_row {
   std::int64_t seq = 0;
   std::string channel;
   std::string payload;
+  std::uint64_t command = 0;
 };
 
+// Only refusals: an accepted order's record is its order row, a top-up's its transfer.
 struct idempotency_row {
   std::int64_t user_id = 0;
   std::string key;
@@ -119,10 +144,9 @@ struct book_snapshot {
 struct batch {
   std::vector<user_row> users;
   std::vector<account_row> accounts;
-  std::vector<journal_row> journal;
-  std::vector<posting_row> postings;
+  std::vector<transfer_row> transfers;
   std::vector<order_row> orders;
-  std::vector<fill_row> fills;
+  std::vector<trade_row> trades;
   std::vector<position_row> positions;
   std::vector<outbox_row> outbox;
   std::vector<idempotency_row> idempotency;
@@ -134,7 +158,7 @@ struct batch {
   std::int64_t first_new_order_id = 0;
 
   bool has_rows() const {
-    return !users.empty() || !accounts.empty() || !journal.empty() || !orders.empty() ||
+    return !users.empty() || !accounts.empty() || !transfers.empty() || !orders.empty() ||
            !outbox.empty() || !idempotency.empty() || !markets.empty() || !positions.empty();
   }
 };

@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "tradeledger/core/pg_array.h"
 #include "tradeledger/core/time_text.h"
 
 namespace mc::tradeledger {
@@ -23,31 +24,48 @@ const char* text_or_null(const std::string& v) {
 }  // namespace
 
 void copy_insert_only_rows(pqxx::work& tx, const batch& b) {
-  if (!b.journal.empty()) {
-    pqxx::stream_to s(tx, "tradeledger.journal_entries",
-                      std::vector<std::string>{"id", "kind", "ref", "created_at"});
-    for (const auto& j : b.journal) {
-      s << std::make_tuple(j.id, j.kind, j.ref.c_str(), format_rfc3339(j.ts_us));
-    }
-    s.complete();
-  }
-  if (!b.postings.empty()) {
-    pqxx::stream_to s(tx, "tradeledger.postings",
-                      std::vector<std::string>{"entry_id", "account_id", "asset", "amount"});
-    for (const auto& p : b.postings) {
-      s << std::make_tuple(p.entry_id, p.account_id, p.asset.c_str(), p.amount);
+  if (!b.transfers.empty()) {
+    pqxx::stream_to s(tx, "tradeledger.transfers",
+                      std::vector<std::string>{"id", "debit_account", "credit_account", "asset",
+                                               "amount", "trade_id", "topup_key", "request_hash",
+                                               "response", "created_at"});
+    std::string trade;
+    for (const auto& t : b.transfers) {
+      const bool topup = t.trade_id == 0;
+      if (!topup) trade = std::to_string(t.trade_id);
+      s << std::make_tuple(t.id, t.debit_account, t.credit_account, t.asset.c_str(), t.amount,
+                           topup ? nullptr : trade.c_str(), topup ? t.topup_key.c_str() : nullptr,
+                           topup ? t.request_hash.c_str() : nullptr,
+                           topup ? t.response.c_str() : nullptr, format_rfc3339(t.ts_us));
     }
     s.complete();
   }
   std::size_t new_orders = 0;
   for (const auto& o : b.orders) new_orders += o.id >= b.first_new_order_id ? 1 : 0;
   if (new_orders != 0) {
-    pqxx::stream_to s(
-        tx, "tradeledger.orders",
-        std::vector<std::string>{"id", "public_id", "user_id", "symbol", "side", "type",
-                                 "time_in_force", "post_only", "price", "qty", "filled_qty",
-                                 "filled_notional", "fee_units", "held", "status", "reject_reason",
-                                 "client_order_id", "created_at", "updated_at"});
+    pqxx::stream_to s(tx, "tradeledger.orders",
+                      std::vector<std::string>{"id",
+                                               "public_id",
+                                               "user_id",
+                                               "symbol",
+                                               "side",
+                                               "type",
+                                               "time_in_force",
+                                               "post_only",
+                                               "price",
+                                               "qty",
+                                               "filled_qty",
+                                               "filled_notional",
+                                               "fee_units",
+                                               "held",
+                                               "status",
+                                               "reject_reason",
+                                               "client_order_id",
+                                               "created_at",
+                                               "updated_at",
+                                               "idempotency_key",
+                                               "request_hash",
+                                               "response"});
     std::string price;
     for (const auto& o : b.orders) {
       if (o.id < b.first_new_order_id) continue;
@@ -56,25 +74,39 @@ void copy_insert_only_rows(pqxx::work& tx, const batch& b) {
                            o.tif, o.post_only ? "t" : "f", o.price ? price.c_str() : nullptr, o.qty,
                            o.filled_qty, o.filled_notional, o.fee_units, o.held, o.status,
                            text_or_null(o.reject_reason), text_or_null(o.client_order_id),
-                           format_rfc3339(o.created_us), format_rfc3339(o.updated_us));
+                           format_rfc3339(o.created_us), format_rfc3339(o.updated_us),
+                           o.idempotency_key.c_str(), o.request_hash.c_str(), o.response.c_str());
     }
     s.complete();
   }
-  if (!b.fills.empty()) {
-    pqxx::stream_to s(tx, "tradeledger.fills",
-                      std::vector<std::string>{"trade_id", "order_id", "user_id", "symbol", "side",
-                                               "price", "qty", "fee", "liquidity", "ts"});
-    for (const auto& f : b.fills) {
-      s << std::make_tuple(f.trade_id, f.order_id, f.user_id, f.symbol.c_str(), f.side, f.price,
-                           f.qty, f.fee, f.liquidity, format_rfc3339(f.ts_us));
+  if (!b.trades.empty()) {
+    pqxx::stream_to s(
+        tx, "tradeledger.trades",
+        std::vector<std::string>{"id", "symbol", "price", "qty", "taker_side", "maker_order_id",
+                                 "taker_order_id", "maker_fee", "taker_fee", "ts"});
+    std::string maker, taker;
+    for (const auto& t : b.trades) {
+      maker = std::to_string(t.maker_order_id);
+      taker = std::to_string(t.taker_order_id);
+      s << std::make_tuple(t.id, t.symbol.c_str(), t.price, t.qty, t.taker_side,
+                           t.maker_order_id != 0 ? maker.c_str() : nullptr,
+                           t.taker_order_id != 0 ? taker.c_str() : nullptr, t.maker_fee,
+                           t.taker_fee, format_rfc3339(t.ts_us));
     }
     s.complete();
   }
   if (!b.outbox.empty()) {
+    // One row per command: its consecutive events as two arrays.
     pqxx::stream_to s(tx, "tradeledger.outbox",
-                      std::vector<std::string>{"seq", "channel", "payload"});
-    for (const auto& o : b.outbox) {
-      s << std::make_tuple(o.seq, o.channel.c_str(), o.payload.c_str());
+                      std::vector<std::string>{"seq", "channels", "payloads"});
+    for (std::size_t i = 0; i < b.outbox.size();) {
+      pg_array channels, payloads;
+      const std::size_t first = i;
+      for (; i < b.outbox.size() && b.outbox[i].command == b.outbox[first].command; ++i) {
+        channels.add_text(b.outbox[i].channel);
+        payloads.add_text(b.outbox[i].payload);
+      }
+      s << std::make_tuple(b.outbox[first].seq, channels.str(), payloads.str());
     }
     s.complete();
   }

@@ -1,5 +1,5 @@
-// The insert-only rows of a batch — journal entries, postings, orders created by the batch,
-// fills, outbox, idempotency — by COPY ... FROM STDIN (pqxx::stream_to), one COPY per table,
+// The insert-only rows of a batch — transfers, orders created by the batch, trades, outbox
+// (one row per command), refusals — by COPY ... FROM STDIN (pqxx::stream_to), one COPY per table,
 // inside the caller's transaction. Run AFTER the batch statement (batch_statement.h) in the
 // same transaction: that statement creates the users and accounts these rows reference (a
 // COPY checks its foreign keys when it ends).

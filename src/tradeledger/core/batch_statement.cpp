@@ -1,6 +1,7 @@
-// Insert-only tables are plain INSERTs; accounts, positions and markets are upserts; orders
-// of earlier batches are an UPDATE whose row count is checked. Foreign-key triggers fire at
-// the end of the statement, so rows may reference rows inserted by a sibling CTE.
+// Insert-only tables (users, transfers, new orders, trades, outbox, refusals) are plain INSERTs;
+// accounts, positions and markets are upserts; orders of earlier batches are an UPDATE whose row
+// count is checked. Foreign-key triggers fire at the end of the statement, so rows may reference
+// rows inserted by a sibling CTE.
 #include "tradeledger/core/batch_statement.h"
 
 #include <initializer_list>
@@ -48,24 +49,25 @@ std::string batch_statement_sql() {
        "held) SELECT * FROM " +
        p.unnest({"bigint", "bigint", "text", "text", "bigint", "bigint"}) +
        " ON CONFLICT (id) DO UPDATE SET available = EXCLUDED.available, held = EXCLUDED.held), ";
-  s += "journal_in AS (INSERT INTO tradeledger.journal_entries (id, kind, ref, created_at) "
-       "SELECT id, kind, ref, " +
-       micros("us") + " FROM " + p.unnest({"bigint", "text", "text", "bigint"}) +
-       " AS t(id, kind, ref, us)), ";
-  s += "postings_in AS (INSERT INTO tradeledger.postings (entry_id, account_id, asset, amount) "
-       "SELECT * FROM " +
-       p.unnest({"bigint", "bigint", "text", "bigint"}) + "), ";
+  s += "transfers_in AS (INSERT INTO tradeledger.transfers (id, debit_account, credit_account, "
+       "asset, amount, trade_id, topup_key, request_hash, response, created_at) "
+       "SELECT id, dr, cr, asset, amount, trade, tk, rh, resp, " +
+       micros("us") + " FROM " +
+       p.unnest({"bigint", "bigint", "bigint", "text", "bigint", "bigint", "text", "text", "text",
+                 "bigint"}) +
+       " AS t(id, dr, cr, asset, amount, trade, tk, rh, resp, us)), ";
   s += "orders_in AS (INSERT INTO tradeledger.orders (id, public_id, user_id, symbol, side, type, "
        "time_in_force, post_only, price, qty, filled_qty, filled_notional, fee_units, held, "
-       "status, reject_reason, client_order_id, created_at, updated_at) "
+       "status, reject_reason, client_order_id, created_at, updated_at, idempotency_key, "
+       "request_hash, response) "
        "SELECT id, public_id, user_id, symbol, side, type, tif, post_only, price, qty, fq, fn, "
        "fu, held, status, rr, coid, " +
-       micros("cu") + ", " + micros("uu") + " FROM " +
-       p.unnest({"bigint", "uuid", "bigint", "text", "text", "text", "text", "boolean", "bigint",
-                 "bigint", "bigint", "bigint", "bigint", "bigint", "text", "text", "text", "bigint",
-                 "bigint"}) +
+       micros("cu") + ", " + micros("uu") + ", ik, rh, resp FROM " +
+       p.unnest({"bigint", "uuid",   "bigint", "text",   "text",   "text",   "text", "boolean",
+                 "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "text", "text",
+                 "text",   "bigint", "bigint", "text",   "text",   "text"}) +
        " AS t(id, public_id, user_id, symbol, side, type, tif, post_only, price, qty, fq, fn, fu, "
-       "held, status, rr, coid, cu, uu)), ";
+       "held, status, rr, coid, cu, uu, ik, rh, resp)), ";
   // price and qty change only by a replace; written with the rest of the order's state.
   s += "orders_up AS (UPDATE tradeledger.orders o SET price = u.pr, qty = u.q, "
        "filled_qty = u.fq, filled_notional = u.fn, "
@@ -74,21 +76,24 @@ std::string batch_statement_sql() {
        p.unnest({"bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "text",
                  "text", "bigint"}) +
        " AS u(id, pr, q, fq, fn, fu, h, st, rr, ua) WHERE o.id = u.id RETURNING 1), ";
-  s += "fills_in AS (INSERT INTO tradeledger.fills (trade_id, order_id, user_id, symbol, side, "
-       "price, qty, fee, liquidity, ts) SELECT trade_id, order_id, user_id, symbol, side, price, "
-       "qty, fee, liquidity, " +
+  s += "trades_in AS (INSERT INTO tradeledger.trades (id, symbol, price, qty, taker_side, "
+       "maker_order_id, taker_order_id, maker_fee, taker_fee, ts) SELECT id, symbol, price, qty, "
+       "ts_side, mo, tko, mf, tf, " +
        micros("us") + " FROM " +
-       p.unnest({"bigint", "bigint", "bigint", "text", "text", "bigint", "bigint", "bigint", "text",
-                 "bigint"}) +
-       " AS t(trade_id, order_id, user_id, symbol, side, price, qty, fee, liquidity, us)), ";
+       p.unnest({"bigint", "text", "bigint", "bigint", "text", "bigint", "bigint", "bigint",
+                 "bigint", "bigint"}) +
+       " AS t(id, symbol, price, qty, ts_side, mo, tko, mf, tf, us)), ";
   s += "positions_up AS (INSERT INTO tradeledger.positions (user_id, symbol, qty, cost_basis, "
        "realized_pnl) SELECT * FROM " +
        p.unnest({"bigint", "text", "bigint", "bigint", "bigint"}) +
        " ON CONFLICT (user_id, symbol) DO UPDATE SET qty = EXCLUDED.qty, "
        "cost_basis = EXCLUDED.cost_basis, realized_pnl = EXCLUDED.realized_pnl, "
        "updated_at = now()), ";
-  s += "outbox_in AS (INSERT INTO tradeledger.outbox (seq, channel, payload) SELECT * FROM " +
-       p.unnest({"bigint", "text", "text"}) + "), ";
+  // One row per command: its events (consecutive seqs) aggregated in seq order.
+  s += "outbox_in AS (INSERT INTO tradeledger.outbox (seq, channels, payloads) "
+       "SELECT min(seq), array_agg(channel ORDER BY seq), array_agg(payload ORDER BY seq) FROM " +
+       p.unnest({"bigint", "text", "text", "bigint"}) +
+       " AS t(seq, channel, payload, command) GROUP BY command), ";
   s += "idempotency_in AS (INSERT INTO tradeledger.idempotency (user_id, key, request_hash, "
        "status, error_code, message, response) SELECT * FROM " +
        p.unnest({"bigint", "text", "text", "integer", "text", "text", "text"}) + "), ";
@@ -140,30 +145,33 @@ std::vector<std::string> batch_statement_params(const batch& b, std::int64_t num
     emit({&id, &user, &kind, &asset, &available, &held});
   }
   {
-    pg_array id, kind, ref, us;
-    for (const auto& j : ins.journal) {
-      id.add(j.id);
-      kind.add_text(j.kind);
-      ref.add_text(j.ref);
-      us.add(j.ts_us);
+    pg_array id, dr, cr, asset, amount, trade, tk, rh, resp, us;
+    for (const auto& t : ins.transfers) {
+      id.add(t.id);
+      dr.add(t.debit_account);
+      cr.add(t.credit_account);
+      asset.add_text(t.asset);
+      amount.add(t.amount);
+      if (t.trade_id != 0) {
+        trade.add(t.trade_id);
+        tk.add_null();
+        rh.add_null();
+        resp.add_null();
+      } else {
+        trade.add_null();
+        tk.add_text(t.topup_key);
+        rh.add_text(t.request_hash);
+        resp.add_text(t.response);
+      }
+      us.add(t.ts_us);
     }
-    emit({&id, &kind, &ref, &us});
-  }
-  {
-    pg_array entry, account, asset, amount;
-    for (const auto& p : ins.postings) {
-      entry.add(p.entry_id);
-      account.add(p.account_id);
-      asset.add_text(p.asset);
-      amount.add(p.amount);
-    }
-    emit({&entry, &account, &asset, &amount});
+    emit({&id, &dr, &cr, &asset, &amount, &trade, &tk, &rh, &resp, &us});
   }
   // Orders created by this batch are inserted (a duplicate id fails the batch); orders of
   // earlier batches are updated.
   {
     pg_array id, pub, user, sym, side, type, tif, post, price, qty, fq, fn, fu, held, st, rr, coid,
-        cu, uu;
+        cu, uu, ik, rh, resp;
     for (const auto& o : ins.orders) {
       if (o.id < b.first_new_order_id) continue;
       id.add(o.id);
@@ -189,9 +197,12 @@ std::vector<std::string> batch_statement_params(const batch& b, std::int64_t num
       coid.add_text_or_null(o.client_order_id);
       cu.add(o.created_us);
       uu.add(o.updated_us);
+      ik.add_text(o.idempotency_key);
+      rh.add_text(o.request_hash);
+      resp.add_text(o.response);
     }
-    emit({&id, &pub, &user, &sym, &side, &type, &tif, &post, &price, &qty, &fq, &fn, &fu, &held,
-          &st, &rr, &coid, &cu, &uu});
+    emit({&id, &pub, &user, &sym, &side, &type, &tif, &post, &price, &qty, &fq,
+          &fn, &fu,  &held, &st,  &rr,   &coid, &cu,  &uu,   &ik,    &rh,  &resp});
   }
   {
     pg_array id, pr, q, fq, fn, fu, held, st, rr, ua;
@@ -215,20 +226,28 @@ std::vector<std::string> batch_statement_params(const batch& b, std::int64_t num
     emit({&id, &pr, &q, &fq, &fn, &fu, &held, &st, &rr, &ua});
   }
   {
-    pg_array trade, order, user, sym, side, price, qty, fee, liq, us;
-    for (const auto& f : ins.fills) {
-      trade.add(f.trade_id);
-      order.add(f.order_id);
-      user.add(f.user_id);
-      sym.add_text(f.symbol);
-      side.add_text(f.side);
-      price.add(f.price);
-      qty.add(f.qty);
-      fee.add(f.fee);
-      liq.add_text(f.liquidity);
-      us.add(f.ts_us);
+    pg_array id, sym, price, qty, side, maker, taker, mf, tf, us;
+    for (const auto& t : ins.trades) {
+      id.add(t.id);
+      sym.add_text(t.symbol);
+      price.add(t.price);
+      qty.add(t.qty);
+      side.add_text(t.taker_side);
+      if (t.maker_order_id != 0) {
+        maker.add(t.maker_order_id);
+      } else {
+        maker.add_null();
+      }
+      if (t.taker_order_id != 0) {
+        taker.add(t.taker_order_id);
+      } else {
+        taker.add_null();
+      }
+      mf.add(t.maker_fee);
+      tf.add(t.taker_fee);
+      us.add(t.ts_us);
     }
-    emit({&trade, &order, &user, &sym, &side, &price, &qty, &fee, &liq, &us});
+    emit({&id, &sym, &price, &qty, &side, &maker, &taker, &mf, &tf, &us});
   }
   {
     pg_array user, sym, qty, cost, realized;
@@ -242,13 +261,14 @@ std::vector<std::string> batch_statement_params(const batch& b, std::int64_t num
     emit({&user, &sym, &qty, &cost, &realized});
   }
   {
-    pg_array seq, channel, payload;
+    pg_array seq, channel, payload, command;
     for (const auto& o : ins.outbox) {
       seq.add(o.seq);
       channel.add_text(o.channel);
       payload.add_text(o.payload);
+      command.add(static_cast<std::int64_t>(o.command));
     }
-    emit({&seq, &channel, &payload});
+    emit({&seq, &channel, &payload, &command});
   }
   {
     pg_array user, key, hash, status, code, message, response;

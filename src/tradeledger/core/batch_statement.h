@@ -19,7 +19,7 @@ std::string batch_statement_sql();
 // earlier orders that must exist (a mismatch aborts the statement by dividing by zero: nothing
 // commits). Without `with_insert_only` the insert-only tables other than users get empty arrays:
 // their rows go by COPY after this statement. Users stay here because accounts — upserted here —
-// reference them, and postings — copied after — reference accounts.
+// reference them, and transfers — copied after — reference accounts.
 std::vector<std::string> batch_statement_params(const batch& b, std::int64_t number,
                                                 const std::string& writer, bool with_insert_only);
 

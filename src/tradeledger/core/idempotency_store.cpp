@@ -57,7 +57,9 @@ command_result idempotency_store::remember(std::uint64_t user, const std::string
   row.error_code = result.error == error_code::none ? "" : api_code(result.error);
   row.message = result.message;
   row.response = result.body;
-  out.push_back(std::move(row));
+  // Only a refusal has a row of its own: an accepted order's record is its order row, a
+  // top-up's its transfer (the sequencer attaches them).
+  if (result.status >= 400) out.push_back(std::move(row));
   store(map_key(user, key), idempotent_outcome{hash, result});
   return result;
 }

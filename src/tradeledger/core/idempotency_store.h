@@ -1,6 +1,7 @@
 // Idempotency: (engine user, key) -> the request hash it answered and the exact answer.
-// Loaded at start, plus every record this run stores (one idempotency row each). Engine
-// thread only.
+// Loaded at start, plus every record this run stores (a refusal as an idempotency row; an
+// accepted order's record rides on its order row, a top-up's on its transfer). Engine thread
+// only.
 //
 // Memory can be bounded: with a window of N, only the newest N records stay in memory and an
 // older key is answered by the injected lookup (the database). The window must exceed the
@@ -43,7 +44,7 @@ class idempotency_store {
   // IDEM_MISMATCH. nullopt when the key is new, so the command runs.
   std::optional<command_result> replay(std::uint64_t user, const std::string& key,
                                        const std::string& request_hash) const;
-  // Stores the answer (and its row in `out`) and returns it.
+  // Stores the answer (and, for a refusal, its row in `out`) and returns it.
   command_result remember(std::uint64_t user, const std::string& key, const std::string& hash,
                           command_result result, std::vector<idempotency_row>& out);
   // Records held in memory.

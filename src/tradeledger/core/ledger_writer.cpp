@@ -22,8 +22,8 @@ void ledger_writer::restore_position(std::uint64_t user, engine::symbol_id symbo
   positions_[user * 256 + symbol] = p;
 }
 
-void ledger_writer::restore_next_journal_id(std::int64_t next_id) {
-  next_journal_id_ = std::max(next_journal_id_, next_id);
+void ledger_writer::restore_next_transfer_id(std::int64_t next_id) {
+  next_transfer_id_ = std::max(next_transfer_id_, next_id);
 }
 
 void ledger_writer::begin_batch(batch& out) {
@@ -52,46 +52,46 @@ void ledger_writer::put_account(std::uint64_t user, engine::asset_id asset, std:
   row.held = held;
 }
 
-void ledger_writer::post(engine::asset_id asset, std::uint64_t user, std::int64_t amount,
-                         std::int64_t entry, std::int64_t sums[]) {
-  if (amount == 0) return;
-  out_->postings.push_back(
-      posting_row{entry, account_id(user, asset), markets_.assets()[asset].code, amount});
-  sums[asset] += amount;
+transfer_row* ledger_writer::transfer(engine::asset_id asset, std::uint64_t from, std::uint64_t to,
+                                      std::int64_t amount, std::int64_t trade, std::int64_t ts_us) {
+  if (amount == 0 || from == to) return nullptr;  // nothing moves
+  if (amount < 0) {
+    log::error("negative transfer", {{"trade", std::to_string(trade)}});
+    std::abort();
+  }
+  transfer_row& t = out_->transfers.emplace_back();
+  t.id = next_transfer_id_++;
+  t.debit_account = account_id(from, asset);
+  t.credit_account = account_id(to, asset);
+  t.asset = markets_.assets()[asset].code;
+  t.amount = amount;
+  t.trade_id = trade;
+  t.ts_us = ts_us;
+  return &t;
 }
 
-void ledger_writer::trade_entry(const engine::trade_event& t, std::int64_t ts_us) {
+void ledger_writer::trade_transfers(const engine::trade_event& t, std::int64_t ts_us) {
   const symbol_info& s = markets_.at(t.symbol);
   const bool taker_buys = t.taker_side == engine::side::buy;
   const std::uint64_t buyer = taker_buys ? t.taker_user : t.maker_user;
   const std::uint64_t seller = taker_buys ? t.maker_user : t.taker_user;
   const std::int64_t fee_b = taker_buys ? t.taker_fee : t.maker_fee;
   const std::int64_t fee_s = taker_buys ? t.maker_fee : t.taker_fee;
-
-  const std::int64_t entry = next_journal_id_++;
-  out_->journal.push_back(journal_row{entry, "trade", std::to_string(t.trade), ts_us});
-  std::int64_t sums[engine::max_assets] = {};
-  post(s.quote_asset, buyer, -(t.notional + fee_b), entry, sums);
-  post(s.quote_asset, seller, t.notional - fee_s, entry, sums);
-  post(s.quote_asset, fee_user_, fee_b + fee_s, entry, sums);
-  post(s.base_asset, buyer, t.qty, entry, sums);
-  post(s.base_asset, seller, -t.qty, entry, sums);
-  for (std::int64_t sum : sums) {
-    if (sum != 0) {
-      log::error("journal entry does not balance", {{"trade", std::to_string(t.trade)}});
-      std::abort();
-    }
-  }
+  const auto trade = static_cast<std::int64_t>(t.trade);
+  transfer(s.quote_asset, buyer, seller, t.notional, trade, ts_us);
+  transfer(s.base_asset, seller, buyer, t.qty, trade, ts_us);
+  transfer(s.quote_asset, buyer, fee_user_, fee_b, trade, ts_us);
+  transfer(s.quote_asset, seller, fee_user_, fee_s, trade, ts_us);
 }
 
-void ledger_writer::topup_entry(engine::asset_id asset, std::uint64_t user, std::int64_t amount,
-                                const std::string& key, std::int64_t ts_us) {
-  const std::int64_t entry = next_journal_id_++;
-  out_->journal.push_back(journal_row{entry, "topup", key, ts_us});
-  std::int64_t sums[engine::max_assets] = {};
-  post(asset, 0, -amount, entry, sums);
-  post(asset, user, amount, entry, sums);
-  if (sums[asset] != 0) std::abort();  // cannot happen: the two postings mirror each other
+void ledger_writer::topup_transfer(engine::asset_id asset, std::uint64_t user, std::int64_t amount,
+                                   const std::string& key, const std::string& request_hash,
+                                   const std::string& response, std::int64_t ts_us) {
+  transfer_row* t = transfer(asset, 0, user, amount, 0, ts_us);
+  if (t == nullptr) std::abort();  // cannot happen: amount > 0 and user 0 is no user
+  t->topup_key = key;
+  t->request_hash = request_hash;
+  t->response = response;
   external_[asset] -= amount;
   put_account(0, asset, external_[asset], 0);
 }

@@ -1,6 +1,7 @@
-// The double-entry side of a batch: journal entries and their postings (each entry checked to
-// sum to zero per asset before it is written), account balance rows (one per touched account,
-// its final available/held), the external funding balances of top-ups, and positions.
+// The double-entry side of a batch: transfers (each moves a positive amount of one asset from
+// a debit account to a credit account, so double entry holds by construction), account
+// balance rows (one per touched account, its final available/held), the external funding
+// balances of top-ups, and positions.
 // Engine thread only.
 #pragma once
 
@@ -29,30 +30,34 @@ class ledger_writer {
 
   void restore_external_balance(engine::asset_id asset, std::int64_t balance);
   void restore_position(std::uint64_t user, engine::symbol_id symbol, position p);
-  void restore_next_journal_id(std::int64_t next_id);
+  void restore_next_transfer_id(std::int64_t next_id);
 
   void begin_batch(batch& out);
   // The account's balance row in this batch, added or updated.
   void put_account(std::uint64_t user, engine::asset_id asset, std::int64_t available,
                    std::int64_t held);
-  // One trade's journal entry: buyer pays notional + fee, seller gets notional - fee, the fee
-  // account both fees, base moves seller -> buyer. Aborts if it does not balance.
-  void trade_entry(const engine::trade_event& t, std::int64_t ts_us);
-  // A top-up's entry (external funding -> user), and the external account's balance row.
-  void topup_entry(engine::asset_id asset, std::uint64_t user, std::int64_t amount,
-                   const std::string& key, std::int64_t ts_us);
+  // One trade's transfers: the buyer pays the seller the notional, the seller delivers the
+  // base, each side pays its own fee to the fee account.
+  void trade_transfers(const engine::trade_event& t, std::int64_t ts_us);
+  // A top-up's transfer (external funding -> user), carrying its idempotency record, and the
+  // external account's balance row.
+  void topup_transfer(engine::asset_id asset, std::uint64_t user, std::int64_t amount,
+                      const std::string& key, const std::string& request_hash,
+                      const std::string& response, std::int64_t ts_us);
   // A user's fill moves their position in `symbol` (average cost; position.h).
   void position_fill(std::uint64_t user, engine::symbol_id symbol, bool buys, std::int64_t qty,
                      std::int64_t notional, std::int64_t fee);
 
  private:
-  void post(engine::asset_id asset, std::uint64_t user, std::int64_t amount, std::int64_t entry,
-            std::int64_t sums[]);
+  // Appends a transfer unless nothing moves (zero, or one account on both sides: a user
+  // trading with their own order); nullptr then.
+  transfer_row* transfer(engine::asset_id asset, std::uint64_t from, std::uint64_t to,
+                         std::int64_t amount, std::int64_t trade, std::int64_t ts_us);
 
   const market_table& markets_;
   std::uint64_t house_user_;
   std::uint64_t fee_user_;
-  std::int64_t next_journal_id_ = 1;
+  std::int64_t next_transfer_id_ = 1;
   std::vector<std::int64_t> external_;                     // per asset
   std::unordered_map<std::uint64_t, position> positions_;  // user * 256 + symbol
 

@@ -1,5 +1,9 @@
 #include "tradeledger/core/order_registry.h"
 
+#include <cstdlib>
+
+#include "common/log/log.h"
+
 namespace mc::tradeledger {
 
 void order_registry::begin_batch(batch& out) {
@@ -33,25 +37,26 @@ void order_registry::close(engine::order_id id) {
   orders_.erase(it);
 }
 
-void order_registry::record_fill(order_row& o, const engine::trade_event& t, bool buys, bool taker,
-                                 int fee_bps, std::int64_t fee, std::int64_t ts_us) {
+void order_registry::record_fill(order_row& o, const engine::trade_event& t, int fee_bps) {
   o.filled_qty += t.qty;
   o.filled_notional += t.notional;
   o.filled_value += static_cast<engine::int128_t>(t.price) * t.qty;
   o.fee_units += t.notional * fee_bps;
+}
 
-  fill_row f;
-  f.trade_id = static_cast<std::int64_t>(t.trade);
-  f.order_id = o.id;
-  f.user_id = o.user_id;
-  f.symbol = o.symbol;
-  f.side = buys ? "BUY" : "SELL";
-  f.price = t.price;
-  f.qty = t.qty;
-  f.fee = fee;
-  f.liquidity = taker ? "TAKER" : "MAKER";
-  f.ts_us = ts_us;
-  out_->fills.push_back(std::move(f));
+void order_registry::record_trade(const engine::trade_event& t, const std::string& symbol,
+                                  std::uint64_t house_user, std::int64_t ts_us) {
+  trade_row& r = out_->trades.emplace_back();
+  r.id = static_cast<std::int64_t>(t.trade);
+  r.symbol = symbol;
+  r.price = t.price;
+  r.qty = t.qty;
+  r.taker_side = t.taker_side == engine::side::buy ? "BUY" : "SELL";
+  r.maker_order_id = t.maker_user == house_user ? 0 : static_cast<std::int64_t>(t.maker_order);
+  r.taker_order_id = t.taker_user == house_user ? 0 : static_cast<std::int64_t>(t.taker_order);
+  r.maker_fee = t.maker_fee;
+  r.taker_fee = t.taker_fee;
+  r.ts_us = ts_us;
 }
 
 void order_registry::put(const order_row& row) {
@@ -59,8 +64,27 @@ void order_registry::put(const order_row& row) {
   if (inserted) {
     out_->orders.push_back(row);
   } else {
-    out_->orders[it->second] = row;
+    order_row& dst = out_->orders[it->second];
+    std::string key = std::move(dst.idempotency_key), hash = std::move(dst.request_hash),
+                response = std::move(dst.response);
+    dst = row;
+    dst.idempotency_key = std::move(key);
+    dst.request_hash = std::move(hash);
+    dst.response = std::move(response);
   }
+}
+
+void order_registry::attach_record(std::int64_t id, const std::string& key,
+                                   const std::string& request_hash, const std::string& response) {
+  auto it = index_.find(id);
+  if (it == index_.end()) {
+    log::error("placed order has no row in its batch", {{"order", std::to_string(id)}});
+    std::abort();
+  }
+  order_row& o = out_->orders[it->second];
+  o.idempotency_key = key;
+  o.request_hash = request_hash;
+  o.response = response;
 }
 
 }  // namespace mc::tradeledger

@@ -1,6 +1,6 @@
 // The ledger's view of open user orders (house quotes are engine-only): order rows by engine
-// id and by public id, and the batch's order and fill rows (one order row per order per batch,
-// its latest state). Engine thread only.
+// id and by public id, and the batch's order and trade rows (one order row per order per batch,
+// its latest state; one row per trade). Engine thread only.
 #pragma once
 
 #include <cstdint>
@@ -26,11 +26,18 @@ class order_registry {
   void close(engine::order_id id);
   std::size_t size() const { return orders_.size(); }
 
-  // A fill of `o` by one trade: updates its filled amounts and fee units, adds a fills row.
-  void record_fill(order_row& o, const engine::trade_event& t, bool buys, bool taker, int fee_bps,
-                   std::int64_t fee, std::int64_t ts_us);
-  // The batch's row for this order, added or overwritten with `row`'s latest state.
+  // A fill of `o` by one trade: updates its filled amounts and fee units.
+  void record_fill(order_row& o, const engine::trade_event& t, int fee_bps);
+  // The trade's row; a side of `house_user` has no order.
+  void record_trade(const engine::trade_event& t, const std::string& symbol,
+                    std::uint64_t house_user, std::int64_t ts_us);
+  // The batch's row for this order, added or overwritten with `row`'s latest state (keeping
+  // the idempotency record attach_record gave it).
   void put(const order_row& row);
+  // The placing request's idempotency record on the order's row in this batch (aborts if the
+  // order has no row: every placed order has one).
+  void attach_record(std::int64_t id, const std::string& key, const std::string& request_hash,
+                     const std::string& response);
 
  private:
   std::unordered_map<engine::order_id, order_row> orders_;  // open user orders

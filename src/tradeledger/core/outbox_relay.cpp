@@ -25,12 +25,17 @@ std::int64_t read_cursor(pqxx::connection& conn) {
   return tx.exec1("SELECT published_seq FROM tradeledger.outbox_cursor")[0].as<std::int64_t>();
 }
 
-// The table from `next` on, in seq order: the fallback when memory does not continue there.
+// The events from `next` on, in seq order: the fallback when memory does not continue there.
+// A table row holds one command's events (seq, seq + 1, ...), so reading starts at the row
+// holding `next` and skips the events before it; seqs are contiguous, so no row from
+// next + max on can hold one of the first `max` events (the scan stays bounded).
 std::vector<outbox_row> read_rows(pqxx::connection& conn, std::int64_t next, std::size_t max) {
   pqxx::nontransaction tx(conn);
   const auto rows = tx.exec_params(
-      "SELECT seq, channel, payload FROM tradeledger.outbox WHERE seq >= $1 ORDER BY seq "
-      "LIMIT $2",
+      "SELECT o.seq + e.i - 1, e.channel, e.payload FROM tradeledger.outbox o, "
+      "unnest(o.channels, o.payloads) WITH ORDINALITY AS e(channel, payload, i) "
+      "WHERE o.seq >= (SELECT coalesce(max(seq), $1) FROM tradeledger.outbox WHERE seq <= $1) "
+      "AND o.seq < $1 + $2 AND o.seq + e.i - 1 >= $1 ORDER BY o.seq, e.i LIMIT $2",
       next, static_cast<std::int64_t>(max));
   std::vector<outbox_row> out;
   out.reserve(rows.size());

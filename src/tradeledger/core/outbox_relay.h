@@ -1,9 +1,11 @@
-// The outbox relay: a thread that publishes committed outbox rows to Redis strictly in seq
-// order and records its progress in outbox_cursor. Each row goes two ways in one pipeline per
-// round: appended to its family's Redis Stream (events:orders for every user's order events,
-// events:trades:<SYMBOL> for trades; fields seq, channel, payload; trimmed
-// to about stream_maxlen entries), so a consumer that was away catches up from the last id it
-// saw; and PUBLISHed on its channel (orders:<user>, trades:<SYMBOL>) for live-only listeners.
+// The outbox relay: a thread that publishes committed outbox events to Redis strictly in seq
+// order and records its progress in outbox_cursor. A table row holds one command's events; each
+// event is published on its own, with its own seq, exactly as when each was a row. Each event
+// goes two ways in one pipeline per round: appended to its family's Redis Stream (events:orders
+// for every user's order events, events:trades:<SYMBOL> for trades; fields seq, channel,
+// payload; trimmed to about stream_maxlen entries), so a consumer that was away catches up from the
+// last id it saw; and PUBLISHed on its channel (orders:<user>, trades:<SYMBOL>) for live-only
+// listeners.
 //
 // The persister hands each committed batch's rows over in memory (offer()), so in the normal
 // case nothing is read back from PostgreSQL. The table stays the source of truth: when the

@@ -17,6 +17,7 @@ void outbox_writer::restore_user_events(std::uint64_t user, std::int64_t count) 
 std::string& outbox_writer::row(std::string channel) {
   outbox_row& r = out_->outbox.emplace_back();
   r.seq = next_seq_++;
+  r.command = command_;
   r.channel = std::move(channel);
   r.payload.reserve(256);
   r.payload = "{\"seq\":";

@@ -1,4 +1,5 @@
-// The batch's outbox rows: one seq per row (assigned here, inside every payload) and on
+// The batch's outbox events: one seq per event (assigned here, inside every payload), the
+// events of one command marked as one table row (begin_command), and on
 // orders:<user> channels the user's own gap-free event number (user_seq). Payloads are
 // rendered with json_out (docs/TRADELEDGER.md "Outbox" has their shapes). Engine thread only.
 #pragma once
@@ -33,6 +34,8 @@ class outbox_writer {
   void restore_user_events(std::uint64_t user, std::int64_t count);
 
   void begin_batch(batch& out) { out_ = &out; }
+  // The events appended from now on belong to command `n` (one outbox table row).
+  void begin_command(std::uint64_t n) { command_ = n; }
   // trades:<symbol>
   void trade(std::string_view symbol, std::string_view trade_id, std::string_view price,
              std::string_view qty, bool taker_buys, std::string_view ts);
@@ -47,6 +50,7 @@ class outbox_writer {
   std::string& user_row(std::uint64_t user, const std::string& user_uuid);
 
   std::int64_t next_seq_ = 1;
+  std::uint64_t command_ = 0;
   std::unordered_map<std::uint64_t, std::int64_t> user_events_;  // last user_seq per user
   batch* out_ = nullptr;
 };

@@ -37,10 +37,15 @@ constexpr const char* statement_name = "tl_batch";
 // same database cannot write (its persister fails to start), so there is one writer.
 constexpr std::int64_t writer_lock_key = 0x74726164656c6467;  // "tradeldg"
 
+// The rows the batch writes (the outbox one per command, not per event).
 std::size_t row_count(const batch& b) {
-  return b.users.size() + b.accounts.size() + b.journal.size() + b.postings.size() +
-         b.orders.size() + b.fills.size() + b.positions.size() + b.outbox.size() +
-         b.idempotency.size() + b.markets.size();
+  std::size_t outbox_rows = 0;
+  for (std::size_t i = 0; i < b.outbox.size(); ++i) {
+    outbox_rows += i == 0 || b.outbox[i].command != b.outbox[i - 1].command ? 1 : 0;
+  }
+  return b.users.size() + b.accounts.size() + b.transfers.size() + b.orders.size() +
+         b.trades.size() + b.positions.size() + outbox_rows + b.idempotency.size() +
+         b.markets.size();
 }
 
 void print_path(const char* name, const persist_timing::path& p) {

@@ -60,9 +60,9 @@ recovery_summary recover(const std::string& postgres_url, sequencer& seq) {
   // The exact fill value of partly filled orders, for their average fill price.
   std::unordered_map<std::int64_t, engine::int128_t> filled_values;
   for (const auto& r :
-       tx.exec("SELECT f.order_id, sum(f.price::numeric * f.qty)::text FROM tradeledger.fills f "
-               "JOIN tradeledger.orders o ON o.id = f.order_id "
-               "WHERE o.status = 'PARTIALLY_FILLED' GROUP BY f.order_id")) {
+       tx.exec("SELECT o.id, sum(t.price::numeric * t.qty)::text FROM tradeledger.orders o "
+               "JOIN tradeledger.trades t ON t.maker_order_id = o.id OR t.taker_order_id = o.id "
+               "WHERE o.status = 'PARTIALLY_FILLED' GROUP BY o.id")) {
     engine::int128_t v = 0;
     for (char c : r[1].as<std::string>()) {
       if (c < '0' || c > '9') refuse("fill value is not a whole number");
@@ -98,24 +98,34 @@ recovery_summary recover(const std::string& postgres_url, sequencer& seq) {
     ++summary.open_orders;
   }
 
+  // The outbox's last event: the newest row's seq plus its other events.
   const auto counters = tx.exec1(
       "SELECT (SELECT coalesce(max(id), 0) FROM tradeledger.orders), "
-      "(SELECT coalesce(max(trade_id), 0) FROM tradeledger.fills), "
-      "(SELECT coalesce(max(id), 0) FROM tradeledger.journal_entries), "
-      "(SELECT coalesce(max(seq), 0) FROM tradeledger.outbox), "
+      "(SELECT coalesce(max(id), 0) FROM tradeledger.trades), "
+      "(SELECT coalesce(max(id), 0) FROM tradeledger.transfers), "
+      "coalesce((SELECT seq + cardinality(channels) - 1 FROM tradeledger.outbox "
+      "ORDER BY seq DESC LIMIT 1), 0), "
       "(SELECT coalesce(max(id), 0) FROM tradeledger.users)");
   eng.restore_counters(counters[0].as<std::uint64_t>() + 1, counters[1].as<std::uint64_t>() + 1);
   seq.restore_counters(counters[2].as<std::int64_t>() + 1, counters[3].as<std::int64_t>() + 1,
                        counters[4].as<std::uint64_t>() + 1);
 
   // Each order event carries its user's sequence number, one per row of orders:<user>.
-  for (const auto& r : tx.exec("SELECT substr(channel, 8), count(*) FROM tradeledger.outbox "
-                               "WHERE channel LIKE 'orders:%' GROUP BY channel")) {
+  for (const auto& r :
+       tx.exec("SELECT substr(c, 8), count(*) FROM tradeledger.outbox, unnest(channels) AS c "
+               "WHERE c LIKE 'orders:%' GROUP BY c")) {
     seq.restore_user_events(r[0].as<std::string>(), r[1].as<std::int64_t>());
   }
 
-  for (const auto& r : tx.exec("SELECT user_id, key, request_hash, status, error_code, message, "
-                               "response FROM tradeledger.idempotency")) {
+  // Idempotent outcomes: accepted orders (their rows), top-ups (their transfers) and refusals.
+  for (const auto& r : tx.exec(
+           "SELECT user_id, idempotency_key, request_hash, 201, '', '', response "
+           "FROM tradeledger.orders "
+           "UNION ALL SELECT a.user_id, t.topup_key, t.request_hash, 200, '', '', t.response "
+           "FROM tradeledger.transfers t JOIN tradeledger.accounts a ON a.id = t.credit_account "
+           "WHERE t.topup_key IS NOT NULL "
+           "UNION ALL SELECT user_id, key, request_hash, status, error_code, message, response "
+           "FROM tradeledger.idempotency")) {
     idempotent_outcome o;
     o.request_hash = r[2].as<std::string>();
     o.result.status = r[3].as<int>();

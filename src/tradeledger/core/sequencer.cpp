@@ -78,7 +78,7 @@ void sequencer::restore_position(std::uint64_t user, engine::symbol_id symbol, p
 
 void sequencer::restore_counters(std::int64_t next_journal_id, std::int64_t next_outbox_seq,
                                  std::uint64_t next_user_id) {
-  ledger_.restore_next_journal_id(next_journal_id);
+  ledger_.restore_next_transfer_id(next_journal_id);
   outbox_.restore_next_seq(next_outbox_seq);
   users_.restore_next_id(next_user_id);
 }
@@ -120,6 +120,7 @@ void sequencer::end_batch() {
 }
 
 void sequencer::apply(const engine::command& cmd) {
+  outbox_.begin_command(next_command_seq_);  // this command's events: one outbox table row
   events_.clear();
   engine_.apply(cmd, events_);
 }
@@ -170,7 +171,8 @@ void sequencer::on_trade(const engine::trade_event& t, command_ctx& ctx) {
   const std::int64_t fee_b = taker_buys ? t.taker_fee : t.maker_fee;
   const std::int64_t fee_s = taker_buys ? t.maker_fee : t.taker_fee;
 
-  ledger_.trade_entry(t, ctx.ts_us);
+  ledger_.trade_transfers(t, ctx.ts_us);
+  orders_.record_trade(t, s.name, house_user_, ctx.ts_us);
 
   const std::string trade_id = trade_uuid(t.trade);
   const std::string ts = format_rfc3339(ctx.ts_us);
@@ -195,7 +197,7 @@ void sequencer::on_trade(const engine::trade_event& t, command_ctx& ctx) {
     const bool buys = si.taker ? taker_buys : !taker_buys;
     const int bps = si.taker ? s.taker_fee_bps : s.maker_fee_bps;
     const std::int64_t fee = buys ? fee_b : fee_s;
-    orders_.record_fill(o, t, buys, si.taker, bps, fee, ctx.ts_us);
+    orders_.record_fill(o, t, bps);
     ledger_.position_fill(si.user, t.symbol, buys, t.qty, t.notional, fee);
 
     const std::string fee_text = money::format_decimal(fee, s.quote_scale);
@@ -352,6 +354,8 @@ command_result sequencer::place(const place_order_request& req) {
   command_result r;
   r.status = 201;
   r.body = std::move(ctx.answer);
+  // The order's row is the record of its key: what a replay answers is stored with it.
+  orders_.attach_record(static_cast<std::int64_t>(id), req.idempotency_key, hash, r.body);
   return remember(user, req.idempotency_key, hash, std::move(r));
 }
 
@@ -489,7 +493,6 @@ command_result sequencer::topup(const topup_request& req) {
     return fail("the balance would exceed its limit");
   }
   absorb(ctx);
-  ledger_.topup_entry(*asset, user, amount, req.idempotency_key, ctx.ts_us);
 
   command_result r;
   r.status = 200;
@@ -499,6 +502,8 @@ command_result sequencer::topup(const topup_request& req) {
   j.field("currency", currency);
   j.field("amount", money::format_decimal(amount, scale));
   j.end_object();
+  // One transfer from the external funding account; it also records the key and the answer.
+  ledger_.topup_transfer(*asset, user, amount, req.idempotency_key, hash, r.body, ctx.ts_us);
   return remember(user, req.idempotency_key, hash, std::move(r));
 }
 

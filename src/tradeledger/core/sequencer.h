@@ -3,10 +3,12 @@
 // single-threaded: no I/O, no locks — ledger_core owns the threads, recovery fills it, unit
 // tests and the model test drive it directly. The sequencer orchestrates; the parts own:
 //   user_directory     user UUID <-> engine user id, users rows
-//   idempotency_store  (user, key) -> stored answer, idempotency rows
-//   order_registry     open user orders by engine / public id, order and fill rows
-//   ledger_writer      journal entries, postings, account balances, positions
-//   outbox_writer      outbox rows and their payloads
+//   idempotency_store  (user, key) -> stored answer, refusals' idempotency rows
+//   order_registry     open user orders by engine / public id, order rows (with the placing
+//                      request's idempotency record) and trade rows
+//   ledger_writer      transfers (a top-up's with its idempotency record), account balances,
+//                      positions
+//   outbox_writer      outbox events and their payloads (one table row per command)
 // Time and public order ids come from sequencer_sources (injectable). Quote messages are
 // normalised outside it (quote_normaliser), on the thread that receives them.
 #pragma once

@@ -39,7 +39,7 @@ struct collector {
     pqxx::connection conn(db);
     pqxx::work tx(conn);
     std::map<std::int64_t, std::string> rows;
-    for (const auto& r : tx.exec("SELECT seq, payload FROM tradeledger.outbox")) {
+    for (const auto& r : tx.exec("SELECT seq, payload FROM tradeledger.outbox_events")) {
       rows.emplace(r[0].as<std::int64_t>(), r[1].as<std::string>());
     }
     std::lock_guard lock(mutex);
@@ -66,7 +66,7 @@ std::int64_t max_seq(const std::string& db, bool unpublished_only = false) {
   pqxx::connection conn(db);
   pqxx::work tx(conn);
   return tx
-      .exec1(std::string("SELECT coalesce(max(seq), 0) FROM tradeledger.outbox") +
+      .exec1(std::string("SELECT coalesce(max(seq), 0) FROM tradeledger.outbox_events") +
              (unpublished_only
                   ? " WHERE seq > (SELECT published_seq FROM tradeledger.outbox_cursor)"
                   : ""))[0]
@@ -161,9 +161,14 @@ relay_run run_relay(int committed, const std::vector<std::pair<int, int>>& offer
   {
     pqxx::connection c(db);
     pqxx::work tx(c);
-    tx.exec("INSERT INTO tradeledger.outbox (seq, channel, payload) SELECT g, " +
-            tx.quote(channel) + ", '{\"seq\":' || g || '}' FROM generate_series(1, " +
-            std::to_string(committed) + ") g");
+    // Three events per row (one command's), so reads of 4 start inside a row.
+    tx.exec(
+        "INSERT INTO tradeledger.outbox (seq, channels, payloads) SELECT min(g), "
+        "array_agg(" +
+        tx.quote(channel) +
+        "::text ORDER BY g), "
+        "array_agg('{\"seq\":' || g || '}' ORDER BY g) FROM generate_series(1, " +
+        std::to_string(committed) + ") g GROUP BY (g - 1) / 3");
     tx.commit();
   }
   collector got;

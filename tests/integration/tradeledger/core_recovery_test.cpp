@@ -112,9 +112,9 @@ std::vector<std::int64_t> user_seqs(const std::string& db, const std::string& us
   pqxx::connection c(db);
   pqxx::work tx(c);
   std::vector<std::int64_t> out;
-  for (const auto& r :
-       tx.exec_params("SELECT payload FROM tradeledger.outbox WHERE channel = $1 ORDER BY seq",
-                      "orders:" + user)) {
+  for (const auto& r : tx.exec_params(
+           "SELECT payload FROM tradeledger.outbox_events WHERE channel = $1 ORDER BY seq",
+           "orders:" + user)) {
     out.push_back(boost::json::parse(r[0].as<std::string>()).at("user_seq").as_int64());
   }
   return out;

@@ -43,14 +43,15 @@ class PersisterTest : public ::testing::TestWithParam<std::size_t> {
   std::string db_;
 };
 
-// A new user with a USD account and one idempotency record carrying `message`.
+// A new user with a USD account and one refusal's idempotency record carrying `message`.
 batch user_batch(std::int64_t user, const std::string& key, const std::string& message) {
   batch b;
   if (user != 0) {
     b.users.push_back(user_row{user, "0190f0e4-1111-7222-8333-00000000" + std::to_string(user)});
     b.accounts.push_back(account_row{user * 8, user, "user", "USD", 100, 0});
   }
-  b.idempotency.push_back(idempotency_row{1000, key, "hash", 200, "", message, "{}"});
+  b.idempotency.push_back(
+      idempotency_row{1000, key, "hash", 422, "INSUFFICIENT_FUNDS", message, "{}"});
   return b;
 }
 
@@ -101,21 +102,75 @@ TEST_P(PersisterTest, AFailingBatchWritesNothing) {
   EXPECT_EQ(p.last_committed(), 2);
 }
 
-// Rows reference rows created in the same batch: a posting to a brand-new account of a
+// Rows reference rows created in the same batch: a transfer to a brand-new account of a
 // brand-new user (a user's first trade also creates the fee account). A COPY checks its foreign
 // keys when it ends, so the order of the writes matters.
 TEST_P(PersisterTest, RowsMayReferenceRowsOfTheSameBatch) {
   batch b = user_batch(1000, "k1", "");
   b.accounts.push_back(account_row{16, 0, "fee", "USD", 5, 0});
-  b.journal.push_back(journal_row{1, "topup", "k1", 0});
-  b.postings.push_back(posting_row{1, 8000, "USD", 100});
-  b.postings.push_back(posting_row{1, 16, "USD", 5});
-  b.postings.push_back(posting_row{1, 0, "USD", -105});
+  b.transfers.push_back(transfer_row{1, 0, 8000, "USD", 105, 0, "t1", "hash", "{}", 0});
+  b.transfers.push_back(transfer_row{2, 8000, 16, "USD", 5, 7, "", "", "", 0});
   b.accounts.push_back(account_row{0, 0, "external", "USD", -105, 0});
   auto p = make();
   p->write(b);
-  EXPECT_EQ(count("postings"), 3);
+  EXPECT_EQ(count("transfers"), 2);
   EXPECT_EQ(count("accounts"), 3);
+  pqxx::connection c(db_);
+  pqxx::nontransaction tx(c);
+  const auto r = tx.exec1(
+      "SELECT count(*) FILTER (WHERE topup_key = 't1' AND trade_id IS NULL AND response = '{}'), "
+      "count(*) FILTER (WHERE trade_id = 7 AND topup_key IS NULL) FROM tradeledger.transfers");
+  EXPECT_EQ(r[0].as<int>(), 1);
+  EXPECT_EQ(r[1].as<int>(), 1);
+}
+
+// An order's first row carries its idempotency record; a trade is one row whose sides are
+// fills of their orders (the fills view); one command's events are one outbox row.
+TEST_P(PersisterTest, OrdersTradesAndOutboxRows) {
+  batch b = user_batch(1000, "k1", "");
+  b.first_new_order_id = 1;
+  for (std::int64_t id : {1, 2}) {
+    order_row o;
+    o.id = id;
+    o.public_id = "0190f0e4-1111-7222-8333-00000000000" + std::to_string(id);
+    o.user_id = 1000;
+    o.symbol = "BTC-USD";
+    o.side = id == 1 ? "SELL" : "BUY";
+    o.price = 5000000;
+    o.qty = 100;
+    o.filled_qty = 100;
+    o.status = "FILLED";
+    o.idempotency_key = "key-" + std::to_string(id);
+    o.request_hash = "hash";
+    o.response = "{\"answer\":" + std::to_string(id) + "}";
+    b.orders.push_back(o);
+  }
+  b.trades.push_back(trade_row{9, "BTC-USD", 5000000, 100, "BUY", 1, 2, 3, 4, 0});
+  b.outbox.push_back(outbox_row{1, "trades:BTC-USD", "{\"seq\":1}", 5});
+  b.outbox.push_back(outbox_row{2, "orders:" + std::string(user_uuid), "{\"seq\":2}", 5});
+  b.outbox.push_back(outbox_row{3, "orders:" + std::string(user_uuid), "{\"seq\":3}", 6});
+  auto p = make();
+  p->write(b);
+  EXPECT_EQ(count("outbox"), 2);
+  EXPECT_EQ(count("outbox_events"), 3);
+  EXPECT_EQ(count("trades"), 1);
+  pqxx::connection c(db_);
+  pqxx::nontransaction tx(c);
+  const auto fills =
+      tx.exec("SELECT order_id, side, fee, liquidity FROM tradeledger.fills ORDER BY order_id");
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(fills[0][1].as<std::string>(), "SELL");
+  EXPECT_EQ(fills[0][2].as<int>(), 3);
+  EXPECT_EQ(fills[0][3].as<std::string>(), "MAKER");
+  EXPECT_EQ(fills[1][1].as<std::string>(), "BUY");
+  EXPECT_EQ(fills[1][3].as<std::string>(), "TAKER");
+  EXPECT_EQ(tx.exec1("SELECT response FROM tradeledger.orders WHERE idempotency_key = 'key-2'")[0]
+                .as<std::string>(),
+            "{\"answer\":2}");
+  const auto events = tx.exec("SELECT seq, channel FROM tradeledger.outbox_events ORDER BY seq");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0][1].as<std::string>(), "trades:BTC-USD");
+  EXPECT_EQ(events[2][0].as<int>(), 3);
 }
 
 TEST_P(PersisterTest, OneWriterPerDatabase) {
@@ -135,7 +190,7 @@ TEST_P(PersisterTest, TextSurvivesExactly) {
 
   pqxx::connection c(db_);
   pqxx::nontransaction tx(c);
-  EXPECT_EQ(tx.exec1("SELECT payload FROM tradeledger.outbox")[0].as<std::string>(), nasty);
+  EXPECT_EQ(tx.exec1("SELECT payload FROM tradeledger.outbox_events")[0].as<std::string>(), nasty);
   const auto r = tx.exec1("SELECT key, message FROM tradeledger.idempotency");
   EXPECT_EQ(r[0].as<std::string>(), "key \"with\" \\ odd, chars}");
   EXPECT_EQ(r[1].as<std::string>(), nasty);

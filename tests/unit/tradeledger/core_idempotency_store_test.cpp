@@ -21,7 +21,13 @@ TEST(CoreIdempotencyStore, WithoutAWindowEverythingStays) {
   std::vector<idempotency_row> rows;
   for (int i = 0; i < 100; ++i) s.remember(1000, "k" + std::to_string(i), "h", answer("b"), rows);
   EXPECT_EQ(s.size(), 100u);
-  EXPECT_EQ(rows.size(), 100u);
+  // Accepted (201): the record rides on the order row, so no idempotency row of its own.
+  EXPECT_TRUE(rows.empty());
+  command_result refused;
+  refused.status = 422;
+  refused.error = error_code::insufficient_funds;
+  s.remember(1000, "refused", "h", refused, rows);
+  EXPECT_EQ(rows.size(), 1u);  // a refusal keeps its row
   EXPECT_EQ(s.replay(1000, "k0", "h")->body, "b");
   EXPECT_EQ(s.replay(1000, "k0", "other")->error, error_code::idem_mismatch);
   EXPECT_FALSE(s.replay(1000, "new", "h"));

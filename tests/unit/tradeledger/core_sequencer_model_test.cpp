@@ -3,11 +3,12 @@
 // replays) go through the sequencer in random-sized batches and through a plain reference
 // ledger written from docs/ENGINE.md and docs/TRADELEDGER.md (maps, a linear-scan order book,
 // the documented rounding rules). Nothing of the sequencer is called to compute expectations.
-// After every command: the answer, and the rows it appended (fills, journal + postings,
-// outbox events, idempotency and users rows) against the model. After every batch: the
-// deduplicated rows (accounts, orders, positions, markets) against the model, and the audit's
-// invariants over rows + model (entries balance, balance = sum of postings, no negative user
-// balance, held = what open orders hold).
+// After every command: the answer, and the rows it appended (trades, transfers, outbox events,
+// refusals' idempotency rows, the idempotency records on order and top-up rows, users rows)
+// against the model. After every batch: the deduplicated rows (accounts, orders, positions,
+// markets) against the model, and the audit's invariants over rows + model (transfers
+// positive between two accounts, balance = credits - debits, no negative user balance, held =
+// what open orders hold).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -83,10 +84,11 @@ struct expected {
   error_code error = error_code::none;
   std::string wire_status;  // of the 201 answer's order
   std::optional<std::string> replay_body;
-  std::vector<m_fill> fills;                  // in row order
-  std::vector<std::vector<i64>> trade_posts;  // per trade: {buyer quote, seller quote, fee, +q, -q}
+  std::vector<m_fill> fills;  // in row order
+  // per trade: {notional, qty, buyer fee, seller fee, buyer, seller, quote asset, base asset}
+  std::vector<std::vector<i64>> trade_posts;
   int outbox = 0;
-  int journal = 0;
+  int journal = 0;  // top-up transfers (a trade's come from trade_posts)
   int idempotency = 0;
   int users = 0;
 };
@@ -218,7 +220,9 @@ class model {
       total[{fee_user, m.quote}] += fb + fs;
       total[{buyer.user, m.base}] += q;
       total[{seller.user, m.base}] -= q;
-      e.trade_posts.push_back({-(n + fb), n - fs, fb + fs, q, -q});
+      e.trade_posts.push_back({n, q, fb, fs, static_cast<i64>(buyer.user),
+                               static_cast<i64>(seller.user), static_cast<i64>(m.quote),
+                               static_cast<i64>(m.base)});
       e.fills.push_back(m_fill{mk->id, mk->user, !t.buy, price, q, fee_m, false});
       e.fills.push_back(m_fill{t.id, t.user, t.buy, price, q, fee_t, true});
       position_fill(mk->user, t.sym, !t.buy, q, n, fee_m);
@@ -512,10 +516,9 @@ class model_test {
   // only known from the rows) and compares the appended rows.
   template <class F>
   command_result apply_and_check(expected e, F&& run) {
-    const std::size_t f0 = out_->fills.size(), j0 = out_->journal.size(),
-                      p0 = out_->postings.size(), x0 = out_->outbox.size(),
-                      i0 = out_->idempotency.size(), u0 = out_->users.size(),
-                      o0 = out_->orders.size();
+    const std::size_t f0 = out_->trades.size(), p0 = out_->transfers.size(),
+                      x0 = out_->outbox.size(), i0 = out_->idempotency.size(),
+                      u0 = out_->users.size(), o0 = out_->orders.size();
     ++now_;
     const command_result got = run();
     ++commands_;
@@ -559,47 +562,73 @@ class model_test {
       eq(got.body.find("\"status\":\"" + e.wire_status + "\"") != std::string::npos, true,
          "answer shows status " + e.wire_status + " in " + got.body);
     }
-    e.journal += static_cast<int>(e.trade_posts.size());
+    // The transfers each trade makes: notional buyer -> seller, base seller -> buyer, each fee
+    // to the fee account; none of zero or from an account to itself.
+    struct m_transfer {
+      i64 debit, credit, amount;
+    };
+    std::vector<m_transfer> want;
+    for (const auto& tp : e.trade_posts) {
+      const auto acc = [](i64 user, i64 asset) {
+        return user * static_cast<i64>(engine::max_assets) + asset;
+      };
+      const m_transfer all[] = {{acc(tp[4], tp[6]), acc(tp[5], tp[6]), tp[0]},
+                                {acc(tp[5], tp[7]), acc(tp[4], tp[7]), tp[1]},
+                                {acc(tp[4], tp[6]), acc(static_cast<i64>(fee_user), tp[6]), tp[2]},
+                                {acc(tp[5], tp[6]), acc(static_cast<i64>(fee_user), tp[6]), tp[3]}};
+      for (const m_transfer& t : all) {
+        if (t.amount != 0 && t.debit != t.credit) want.push_back(t);
+      }
+    }
     e.users = new_user_;
     new_user_ = 0;
 
     eq(out_->users.size() - u0, static_cast<std::size_t>(e.users), "users rows");
-    eq(out_->idempotency.size() - i0, static_cast<std::size_t>(e.idempotency), "idempotency rows");
-    if (e.idempotency && out_->idempotency.size() > i0) {
+    // Only refusals have idempotency rows; an accepted order's record is on its order row, a
+    // top-up's on its transfer.
+    const bool refusal_row = e.idempotency && e.status >= 400;
+    eq(out_->idempotency.size() - i0, static_cast<std::size_t>(refusal_row ? 1 : 0),
+       "idempotency rows");
+    if (refusal_row && out_->idempotency.size() > i0) {
       const idempotency_row& r = out_->idempotency.back();
       eq(r.status, e.status, "idempotency row status");
       eq(r.response, got.body, "idempotency row body");
     }
+    if (e.idempotency && e.status == 201) {
+      bool found = false;
+      for (const auto& o : out_->orders) {
+        if (!o.response.empty() && o.response == got.body) found = true;
+      }
+      eq(found, true, "order row carries the 201 answer");
+    }
     eq(out_->outbox.size() - x0, static_cast<std::size_t>(e.outbox), "outbox events");
-    eq(out_->journal.size() - j0, static_cast<std::size_t>(e.journal), "journal entries");
-    eq(out_->fills.size() - f0, e.fills.size(), "fills");
-    for (std::size_t i = 0; i < e.fills.size() && f0 + i < out_->fills.size(); ++i) {
-      const fill_row& r = out_->fills[f0 + i];
-      const m_fill& w = e.fills[i];
-      const std::string n = "fill " + std::to_string(i) + " ";
-      eq(r.order_id, w.order, n + "order");
-      eq(r.user_id, static_cast<i64>(w.user), n + "user");
-      eq(std::string(r.side), std::string(w.buy ? "BUY" : "SELL"), n + "side");
-      eq(r.price, w.price, n + "price");
-      eq(r.qty, w.qty, n + "qty");
-      eq(r.fee, w.fee, n + "fee");
-      eq(std::string(r.liquidity), std::string(w.taker ? "TAKER" : "MAKER"), n + "liquidity");
+    eq(out_->transfers.size() - p0, want.size() + static_cast<std::size_t>(e.journal), "transfers");
+    if (e.journal != 0 && out_->transfers.size() > p0) {
+      const transfer_row& t = out_->transfers.back();
+      eq(t.response, got.body, "top-up transfer carries the answer");
+      eq(t.trade_id, i64{0}, "top-up transfer has no trade");
+    }
+    eq(out_->trades.size() - f0, e.fills.size() / 2, "trades");
+    for (std::size_t i = 0; i + 1 < e.fills.size() && f0 + i / 2 < out_->trades.size(); i += 2) {
+      const trade_row& r = out_->trades[f0 + i / 2];
+      const m_fill& maker = e.fills[i];
+      const m_fill& taker = e.fills[i + 1];
+      const std::string n = "trade " + std::to_string(i / 2) + " ";
+      eq(r.maker_order_id, maker.order, n + "maker order");
+      eq(r.taker_order_id, taker.order, n + "taker order");
+      eq(std::string(r.taker_side), std::string(taker.buy ? "BUY" : "SELL"), n + "taker side");
+      eq(r.price, taker.price, n + "price");
+      eq(r.qty, taker.qty, n + "qty");
+      eq(r.maker_fee, maker.fee, n + "maker fee");
+      eq(r.taker_fee, taker.fee, n + "taker fee");
       eq(r.ts_us, now_, n + "ts");
     }
-    // Trade entries: the postings of each, recomputed (zero amounts are not posted).
-    std::size_t p = p0;
-    for (std::size_t t = 0; t < e.trade_posts.size() && j0 + t < out_->journal.size(); ++t) {
-      const journal_row& j = out_->journal[j0 + t];
-      eq(std::string(j.kind), std::string("trade"), "journal kind");
-      for (i64 amount : e.trade_posts[t]) {
-        if (amount == 0) continue;
-        if (p >= out_->postings.size() || out_->postings[p].entry_id != j.id) {
-          fail("posting missing for entry " + std::to_string(j.id));
-          break;
-        }
-        eq(out_->postings[p].amount, amount, "posting of entry " + std::to_string(j.id));
-        ++p;
-      }
+    for (std::size_t i = 0; i < want.size() && p0 + i < out_->transfers.size(); ++i) {
+      const transfer_row& t = out_->transfers[p0 + i];
+      const std::string n = "transfer " + std::to_string(i) + " ";
+      eq(t.debit_account, want[i].debit, n + "debit");
+      eq(t.credit_account, want[i].credit, n + "credit");
+      eq(t.amount, want[i].amount, n + "amount");
     }
     return got;
   }
@@ -816,14 +845,14 @@ class model_test {
 
   void check_batch(const batch& b, const std::map<std::pair<std::uint64_t, int>, i64>& before,
                    const std::map<std::pair<std::uint64_t, int>, i64>& held_before) {
-    // Audit: every entry balances per asset; postings move the accounts' running sums.
-    std::map<std::pair<i64, std::string>, i64> per_entry;
-    for (const auto& p : b.postings) {
-      per_entry[{p.entry_id, p.asset}] += p.amount;
-      if (p.amount == 0) fail("a zero posting");
-      posted_[p.account_id] += p.amount;
+    // Audit: transfers move a positive amount between two accounts; they move the accounts'
+    // running sums (credits - debits).
+    for (const auto& t : b.transfers) {
+      if (t.amount <= 0) fail("a transfer of no positive amount");
+      if (t.debit_account == t.credit_account) fail("a transfer from an account to itself");
+      posted_[t.credit_account] += t.amount;
+      posted_[t.debit_account] -= t.amount;
     }
-    for (const auto& [k, sum] : per_entry) eq(sum, i64{0}, "entry " + std::to_string(k.first));
 
     // Accounts: each row is the model's balance; each account whose balance moved has a row.
     std::set<i64> rows;
@@ -841,7 +870,7 @@ class model_test {
         eq(a.available, m_.available(user, asset), n + "available");
       }
       // Audit: balance = credits - debits; user balances never negative.
-      eq(a.available + a.held, posted_[a.id], n + "balance vs postings");
+      eq(a.available + a.held, posted_[a.id], n + "balance vs transfers");
       if (std::string(a.kind) == "user" && (a.available < 0 || a.held < 0)) {
         fail(n + "negative user balance");
       }

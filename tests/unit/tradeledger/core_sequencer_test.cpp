@@ -1,5 +1,6 @@
 // The engine-thread translator without a database: commands in, batch rows and answers out.
-// Every journal entry balances, rows are deduplicated, outbox seqs are contiguous.
+// Trades are transfers that reproduce the balances, rows are deduplicated, idempotency records
+// ride on order and transfer rows, outbox seqs are contiguous and grouped per command.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -38,15 +39,20 @@ TEST(CoreSequencer, TradeBatchBalancesAndDeduplicates) {
   seq.end_batch();
 
   EXPECT_EQ(b.users.size(), 2u);
-  EXPECT_EQ(b.journal.size(), 4u);  // 2 top-ups + 2 trades
-  std::map<std::pair<std::int64_t, std::string>, std::int64_t> per_entry;
-  std::map<std::string, std::int64_t> per_asset;
-  for (const auto& p : b.postings) {
-    per_entry[{p.entry_id, p.asset}] += p.amount;
-    per_asset[p.asset] += p.amount;
+  // 2 top-ups + 2 trades of 4 transfers each (notional, base, buyer fee, seller fee).
+  ASSERT_EQ(b.transfers.size(), 10u);
+  EXPECT_EQ(b.transfers[0].topup_key, "t1");
+  EXPECT_EQ(b.transfers[0].trade_id, 0);
+  EXPECT_FALSE(b.transfers[0].response.empty());
+  // Every account's balance (available + held) is its credits minus its debits.
+  std::map<std::int64_t, std::int64_t> net;
+  for (const auto& t : b.transfers) {
+    EXPECT_GT(t.amount, 0);
+    EXPECT_NE(t.debit_account, t.credit_account);
+    net[t.credit_account] += t.amount;
+    net[t.debit_account] -= t.amount;
   }
-  for (const auto& [k, sum] : per_entry) EXPECT_EQ(sum, 0) << k.first << " " << k.second;
-  for (const auto& [k, sum] : per_asset) EXPECT_EQ(sum, 0) << k;
+  for (const auto& a : b.accounts) EXPECT_EQ(a.available + a.held, net[a.id]) << a.id;
 
   // One row per order (the latest state), per account and per position.
   ASSERT_EQ(b.orders.size(), 3u);
@@ -57,8 +63,20 @@ TEST(CoreSequencer, TradeBatchBalancesAndDeduplicates) {
   for (const auto& a : b.accounts) ++accounts[a.id];
   for (const auto& [id, n] : accounts) EXPECT_EQ(n, 1) << id;
   EXPECT_EQ(b.positions.size(), 2u);
-  EXPECT_EQ(b.fills.size(), 4u);
-  EXPECT_EQ(b.idempotency.size(), 5u);
+  ASSERT_EQ(b.trades.size(), 2u);
+  EXPECT_EQ(b.trades[0].maker_order_id, b.orders[0].id);
+  EXPECT_EQ(b.trades[0].taker_order_id, b.orders[1].id);
+  EXPECT_STREQ(b.trades[0].taker_side, "SELL");
+  EXPECT_TRUE(b.idempotency.empty());  // nothing was refused
+  for (const auto& o : b.orders) {
+    EXPECT_FALSE(o.idempotency_key.empty());
+    EXPECT_EQ(o.response.rfind("{\"order_id\":\"" + o.public_id + "\"", 0), 0u) << o.response;
+  }
+  // Events of one command share a `command` (one table row); commands differ.
+  for (std::size_t i = 1; i < b.outbox.size(); ++i) {
+    EXPECT_GE(b.outbox[i].command, b.outbox[i - 1].command);
+  }
+  EXPECT_NE(b.outbox.front().command, b.outbox.back().command);
   for (std::size_t i = 0; i < b.outbox.size(); ++i) {
     EXPECT_EQ(b.outbox[i].seq, static_cast<std::int64_t>(i + 1));
     EXPECT_EQ(b.outbox[i].payload.rfind("{\"seq\":" + std::to_string(i + 1) + ",", 0), 0u);
@@ -78,8 +96,8 @@ TEST(CoreSequencer, ReplayReturnsTheStoredAnswerWithoutApplying) {
   seq.end_batch();
   EXPECT_EQ(first.body, again.body);
   EXPECT_EQ(mismatch.error, error_code::idem_mismatch);
-  EXPECT_EQ(b.journal.size(), 1u);
-  EXPECT_EQ(b.idempotency.size(), 1u);
+  EXPECT_EQ(b.transfers.size(), 1u);
+  EXPECT_TRUE(b.idempotency.empty());  // the top-up's record is its transfer
   EXPECT_EQ(seq.engine().balance(1000, 0).available, 1000);
 }
 
