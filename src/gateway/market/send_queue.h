@@ -28,7 +28,6 @@ class send_queue {
 
   std::size_t size() const noexcept { return items_.size(); }
   std::size_t limit() const noexcept { return limit_; }
-  bool full() const noexcept { return items_.size() >= limit_; }
 
  private:
   struct item {
