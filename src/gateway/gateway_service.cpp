@@ -114,10 +114,14 @@ void gateway_app::add_routes(http::router& r) {
   filters.anonymous = {by_ip};
   filters.authenticated = {auth::require_user(p.accounts.verifier()),
                            ratelimit::limit_by_ip_and_user(p.limiter, p.limits.ip, p.limits.user)};
-  // The lock outlives the request's whole ledger budget by a second: held longer, a gateway
-  // that died mid-request would keep the client's retries at 409 for no reason.
-  filters.idempotent =
-      api::require_idempotency(p.redis, {config_.ledger_timeout + std::chrono::milliseconds{1000}});
+  // Money commands: the same limits and the in-flight lock in one Redis call. The lock
+  // outlives the request's whole ledger budget by a second: held longer, a gateway that died
+  // mid-request would keep the client's retries at 409 for no reason.
+  filters.money = {
+      auth::require_user(p.accounts.verifier()),
+      api::require_idempotency(
+          p.limiter, ratelimit::request_limits::by_ip_and_user(p.limits.ip, p.limits.user),
+          {config_.ledger_timeout + std::chrono::milliseconds{1000}})};
   p.trading.add_routes(r, filters);
   p.orders.add_route(r, auth::require_user_ws(p.accounts.verifier()));
   p.quotes.add_routes(r, {by_ip});

@@ -162,6 +162,17 @@ net::awaitable<std::vector<reply>> async_client::pipeline(
 
 net::awaitable<reply> async_client::eval(const script& s, std::vector<std::string> keys,
                                          std::vector<std::string> args) {
+  return eval_via(s, std::move(keys), std::move(args), std::nullopt);
+}
+
+net::awaitable<reply> async_client::eval_on(const script& s, std::vector<std::string> keys,
+                                            std::vector<std::string> args, std::size_t affinity) {
+  return eval_via(s, std::move(keys), std::move(args), affinity);
+}
+
+net::awaitable<reply> async_client::eval_via(const script& s, std::vector<std::string> keys,
+                                             std::vector<std::string> args,
+                                             std::optional<std::size_t> affinity) {
   std::vector<std::string> cmd;
   cmd.reserve(3 + keys.size() + args.size());
   cmd.push_back("EVALSHA");
@@ -170,13 +181,13 @@ net::awaitable<reply> async_client::eval(const script& s, std::vector<std::strin
   for (auto& k : keys) cmd.push_back(std::move(k));
   for (auto& a : args) cmd.push_back(std::move(a));
   std::string source = s.source();  // copied before the first suspension
-  auto first = command(cmd);
+  auto first = affinity ? command_on(cmd, *affinity) : command(cmd);
   reply r = co_await std::move(first);
   if (is_noscript(r)) {
     // The script cache was flushed (Redis restarted): EVAL runs it and caches it again.
     cmd[0] = "EVAL";
     cmd[1] = std::move(source);
-    auto second = command(std::move(cmd));
+    auto second = affinity ? command_on(std::move(cmd), *affinity) : command(std::move(cmd));
     r = co_await std::move(second);
   }
   co_return r;

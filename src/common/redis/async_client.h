@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,10 +69,17 @@ class async_client {
   // returns, the command is queued ahead of any later command_on() with that affinity.
   net::awaitable<reply> command_on(std::vector<std::string> args, std::size_t affinity);
   void send_on(const std::vector<std::string>& args, std::size_t affinity);
+  // eval() on the connection of `affinity`, ordered as command_on() is.
+  net::awaitable<reply> eval_on(const script& s, std::vector<std::string> keys,
+                                std::vector<std::string> args, std::size_t affinity);
 
   async_client_stats stats() const;
 
  private:
+  net::awaitable<reply> eval_via(const script& s, std::vector<std::string> keys,
+                                 std::vector<std::string> args,
+                                 std::optional<std::size_t> affinity);
+
   struct impl;
   std::unique_ptr<impl> impl_;
 };

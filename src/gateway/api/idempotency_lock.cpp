@@ -2,9 +2,13 @@
 
 #include <sodium.h>
 
-#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "common/log/log.h"
+#include "gateway/ratelimit/rate_limit_headers.h"
 
 namespace mc::gateway::api {
 
@@ -29,19 +33,29 @@ std::string random_token() {
   return out;
 }
 
-// Deletes the lock only if it is still ours (it may have expired and been taken by another).
-// Sent as EVAL, not EVALSHA: one command whatever Redis's script cache holds, so it stays in
-// order with the key's next SET NX (see run()). Redis caches the compiled script either way.
-constexpr std::string_view release_script =
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
-    "return 0";
+// The refusal of a request whose key is missing or malformed; nullopt for a usable key.
+std::optional<http::response> bad_key(const http::request& req) {
+  const auto key = req.header("Idempotency-Key");
+  if (!key || key->empty()) {
+    return http::error_response(400, "IDEMPOTENCY_KEY_REQUIRED",
+                                "the Idempotency-Key header is required", req.request_id);
+  }
+  if (key->size() > idempotency_key_bytes_max || !printable_ascii(*key)) {
+    return http::error_response(400, http::code::bad_request,
+                                "Idempotency-Key must be 1..255 printable ASCII characters",
+                                req.request_id);
+  }
+  return std::nullopt;
+}
 
 // A named class with a member coroutine rather than a lambda coroutine, and no braced
 // temporaries in coroutine statements: GCC 12 miscompiles both (double-destroyed temporaries).
-class idempotency_lock {
+class idempotent_admission {
  public:
-  idempotency_lock(redis::async_client& redis, idempotency_options options)
-      : redis_(redis),
+  idempotent_admission(ratelimit::limiter& l, ratelimit::request_limits limits,
+                       idempotency_options options)
+      : limiter_(l),
+        limits_(std::move(limits)),
         options_(options),
         conflicts_(
             metrics::default_registry().counter("gateway_idempotency_in_progress_total",
@@ -51,63 +65,49 @@ class idempotency_lock {
             "Requests run without the Redis lock (Redis down)")) {}
 
   net::awaitable<http::response> run(http::request& req, const http::handler& next) {
-    const auto key = req.header("Idempotency-Key");
-    if (!key || key->empty()) {
-      co_return http::error_response(400, "IDEMPOTENCY_KEY_REQUIRED",
-                                     "the Idempotency-Key header is required", req.request_id);
+    if (auto refusal = bad_key(req)) {
+      // Charged like any request, so malformed ones cannot be sent without limit.
+      auto check = limiter_.acquire_all(limits_.buckets_for(req));
+      const ratelimit::decision d = co_await std::move(check);
+      limits_.count(req, d.allowed);
+      if (!d.allowed) co_return ratelimit::too_many_requests(d, req.request_id);
+      ratelimit::apply_headers(*refusal, d);
+      co_return std::move(*refusal);
     }
-    if (key->size() > idempotency_key_bytes_max || !printable_ascii(*key)) {
-      co_return http::error_response(400, http::code::bad_request,
-                                     "Idempotency-Key must be 1..255 printable ASCII characters",
-                                     req.request_id);
-    }
-    std::string lock_key = "idem:";
-    lock_key.append(req.principal).append(":").append(*key);
-    const std::string token = random_token();
-    std::vector<std::string> set_cmd;
-    set_cmd.reserve(6);
-    set_cmd.push_back("SET");
-    set_cmd.push_back(lock_key);
-    set_cmd.push_back(token);
-    set_cmd.push_back("NX");
-    set_cmd.push_back("PX");
-    set_cmd.push_back(std::to_string(options_.lock_ttl.count()));
-    // The lock and its release travel on the key's own connection, so a release sent without
-    // waiting is run before the SET NX of a retry the client sends once it has the answer.
-    const std::size_t affinity = std::hash<std::string>{}(lock_key);
-    auto set = redis_.command_on(std::move(set_cmd), affinity);
-    const redis::reply r = co_await std::move(set);
-    const bool locked = r.ok() && !r.is_nil();
-    if (r.ok() && r.is_nil()) {
+    ratelimit::claim lock;
+    lock.key = "idem:";
+    lock.key.append(req.principal).append(":").append(*req.header("Idempotency-Key"));
+    lock.token = random_token();
+    lock.ttl = options_.lock_ttl;
+    auto admit = limiter_.acquire_all_and_claim(limits_.buckets_for(req), lock);
+    const ratelimit::admission a = co_await std::move(admit);
+    limits_.count(req, a.rate.allowed);
+    if (!a.rate.allowed) co_return ratelimit::too_many_requests(a.rate, req.request_id);
+    if (a.claimed == ratelimit::claim_result::held) {
       conflicts_.inc();
-      co_return http::error_response(409, "IDEM_IN_PROGRESS",
-                                     "a request with this Idempotency-Key is still in progress",
-                                     req.request_id);
+      http::response busy = http::error_response(
+          409, "IDEM_IN_PROGRESS", "a request with this Idempotency-Key is still in progress",
+          req.request_id);
+      ratelimit::apply_headers(busy, a.rate);
+      co_return busy;
     }
-    if (!r.ok()) {
+    if (a.claimed != ratelimit::claim_result::taken) {
       unlocked_.inc();
       log::warn("idempotency lock unavailable, continuing without it",
-                {{"request_id", req.request_id}, {"error", r.str}});
+                {{"request_id", req.request_id}});
     }
     auto inner = next(req);
     http::response res = co_await std::move(inner);
-    if (locked) {
-      // Not awaited: the answer need not wait a Redis round trip for the release. Queued
-      // before the answer leaves, so it is ahead of anything the client sends next.
-      std::vector<std::string> release;
-      release.reserve(5);
-      release.push_back("EVAL");
-      release.push_back(std::string(release_script));
-      release.push_back("1");
-      release.push_back(std::move(lock_key));
-      release.push_back(token);
-      redis_.send_on(release, affinity);
-    }
+    // Not awaited: the answer need not wait a Redis round trip for the release. Queued before
+    // the answer leaves, so it is ahead of anything the client sends next.
+    if (a.claimed == ratelimit::claim_result::taken) limiter_.release(lock);
+    ratelimit::apply_headers(res, a.rate);
     co_return res;
   }
 
  private:
-  redis::async_client& redis_;
+  ratelimit::limiter& limiter_;
+  ratelimit::request_limits limits_;
   idempotency_options options_;
   metrics::counter& conflicts_;
   metrics::counter& unlocked_;
@@ -115,9 +115,12 @@ class idempotency_lock {
 
 }  // namespace
 
-http::filter require_idempotency(redis::async_client& redis, idempotency_options options) {
-  auto lock = std::make_shared<idempotency_lock>(redis, options);
-  return [lock](http::request& req, const http::handler& next) { return lock->run(req, next); };
+http::filter require_idempotency(ratelimit::limiter& l, ratelimit::request_limits limits,
+                                 idempotency_options options) {
+  auto admission = std::make_shared<idempotent_admission>(l, std::move(limits), options);
+  return [admission](http::request& req, const http::handler& next) {
+    return admission->run(req, next);
+  };
 }
 
 }  // namespace mc::gateway::api

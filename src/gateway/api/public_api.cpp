@@ -55,8 +55,7 @@ void public_api::add_routes(http::router& r, const route_filters& filters) {
   auto bind = [this](net::awaitable<http::response> (public_api::*fn)(http::request&)) {
     return [this, fn](http::request& req) { return (this->*fn)(req); };
   };
-  http::filter_list money = filters.authenticated;
-  money.push_back(filters.idempotent);
+  const http::filter_list& money = filters.money;
   r.add("POST", "/api/fund/topup", bind(&public_api::topup), money);
   r.add("POST", "/api/orders", bind(&public_api::place_order), money);
   r.add("GET", "/api/orders", bind(&public_api::list_orders), filters.authenticated);

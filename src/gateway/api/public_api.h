@@ -25,7 +25,9 @@ struct public_api_options {
 struct route_filters {
   http::filter_list anonymous;      // public market data, e.g. the IP limit
   http::filter_list authenticated;  // e.g. require_user, then the IP and user limits
-  http::filter idempotent;          // the in-flight lock of money commands
+  // Top-up and order placement: e.g. require_user, then require_idempotency (the same limits
+  // and the in-flight lock in one Redis call).
+  http::filter_list money;
 };
 
 class public_api {

@@ -1,6 +1,9 @@
 #include "gateway/ratelimit/bucket_script.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <string_view>
 
 namespace mc::gateway::ratelimit {
 
@@ -13,10 +16,10 @@ namespace {
 // are doubles: exact for microsecond timestamps (< 2^53) and the validated policy bounds.
 // The key expires when the bucket would be full again: a missing key means a full bucket,
 // so idle clients cost Redis no memory.
-constexpr const char* lua = R"lua(
+// The buckets' part; `n` (how many KEYS are buckets) is set before it, `out` returned after.
+constexpr std::string_view lua_buckets = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local n = #KEYS
 local tokens, ts = {}, {}
 local all = 1
 for i = 1, n do
@@ -58,8 +61,26 @@ for i = 1, n do
   out[#out + 1] = retry_us
   out[#out + 1] = full_us
 end
-return out
 )lua";
+
+// The admission script's claim: the last KEY, taken only if the buckets allowed the request.
+constexpr std::string_view lua_claim = R"lua(
+local claimed = -1
+if all == 1 then
+  if redis.call('SET', KEYS[n + 1], ARGV[3 * n + 1], 'NX', 'PX', ARGV[3 * n + 2]) then
+    claimed = 1
+  else
+    claimed = 0
+  end
+end
+out[#out + 1] = claimed
+)lua";
+
+std::string compose(std::string_view head, std::string_view tail) {
+  std::string s(head);
+  s.append(lua_buckets).append(tail).append("return out\n");
+  return s;
+}
 
 std::string format_double(double v) {
   char buf[64];
@@ -70,8 +91,41 @@ std::string format_double(double v) {
 }  // namespace
 
 const redis::script& bucket_script() {
-  static const redis::script s(lua);
+  static const redis::script s(compose("local n = #KEYS", ""));
   return s;
+}
+
+const redis::script& admission_script() {
+  static const redis::script s(compose("local n = #KEYS - 1", lua_claim));
+  return s;
+}
+
+std::vector<std::string> admission_script_args(const std::vector<const policy*>& policies,
+                                               const claim& c) {
+  auto args = bucket_script_args(policies);
+  args.push_back(c.token);
+  args.push_back(std::to_string(std::max<std::int64_t>(1, c.ttl.count())));
+  return args;
+}
+
+std::optional<admission> parse_admission_reply(const std::vector<const policy*>& policies,
+                                               const redis::reply& r) {
+  if (r.type != redis::reply_type::array || r.elements.empty()) return std::nullopt;
+  const redis::reply& last = r.elements.back();
+  if (last.type != redis::reply_type::integer || last.integer < -1 || last.integer > 1) {
+    return std::nullopt;
+  }
+  redis::reply buckets = r;
+  buckets.elements.pop_back();
+  auto decisions = parse_bucket_reply(policies, buckets);
+  if (!decisions) return std::nullopt;
+  const decision d = binding(*decisions);
+  const claim_result claimed = last.integer == 1   ? claim_result::taken
+                               : last.integer == 0 ? claim_result::held
+                                                   : claim_result::not_tried;
+  // The script claims exactly when every bucket allowed: anything else is not its answer.
+  if ((claimed == claim_result::not_tried) == d.allowed) return std::nullopt;
+  return admission{d, claimed};
 }
 
 std::vector<std::string> bucket_script_args(const std::vector<const policy*>& policies) {

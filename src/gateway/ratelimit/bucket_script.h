@@ -10,6 +10,7 @@
 
 #include "common/redis/reply.h"
 #include "common/redis/script.h"
+#include "gateway/ratelimit/limiter.h"
 #include "gateway/ratelimit/policy.h"
 
 namespace mc::gateway::ratelimit {
@@ -24,5 +25,16 @@ std::vector<std::string> bucket_script_args(const std::vector<const policy*>& po
 // One decision per policy; nullopt unless `r` is the array the script returns for them.
 std::optional<std::vector<decision>> parse_bucket_reply(const std::vector<const policy*>& policies,
                                                         const redis::reply& r);
+
+// bucket_script() plus a claim in the same atomic step: KEYS = the buckets, then the claim's
+// key; ARGV = the buckets' triples, then the claim's token and its expiry in milliseconds.
+// Returns the buckets' integers, then 1 (claimed), 0 (held by another token) or -1 (not tried:
+// the buckets refused the request).
+const redis::script& admission_script();
+std::vector<std::string> admission_script_args(const std::vector<const policy*>& policies,
+                                               const claim& c);
+// The binding decision and the claim's fate; nullopt unless `r` is the script's answer.
+std::optional<admission> parse_admission_reply(const std::vector<const policy*>& policies,
+                                               const redis::reply& r);
 
 }  // namespace mc::gateway::ratelimit

@@ -23,3 +23,16 @@ decision binding(const std::vector<decision>& decisions) {
 }
 
 }  // namespace mc::gateway::ratelimit
+
+namespace mc::gateway::ratelimit {
+
+net::awaitable<admission> limiter::acquire_all_and_claim(std::vector<bucket_ref> buckets,
+                                                         const claim&) {
+  auto check = acquire_all(std::move(buckets));
+  const decision d = co_await std::move(check);
+  co_return admission{d, d.allowed ? claim_result::unavailable : claim_result::not_tried};
+}
+
+void limiter::release(const claim&) {}
+
+}  // namespace mc::gateway::ratelimit

@@ -1,4 +1,5 @@
-// The boundary the HTTP filters check: take one token from the bucket `key` of a policy.
+// The boundary the HTTP filters check: take one token from the bucket `key` of a policy, and
+// for an idempotent request also claim its key in the same step (one Redis round trip).
 // Two implementations: redis_limiter (buckets shared by every gateway replica, with an
 // in-process fallback while Redis is unreachable) and local_limiter (this process only).
 #pragma once
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +34,26 @@ struct bucket_ref {
 // The binding decision among one decision per bucket (see limiter::acquire_all).
 decision binding(const std::vector<decision>& decisions);
 
+// An exclusive claim on `key` (the in-flight lock of an idempotent request): taken only if
+// no one holds it, held by `token` until released or `ttl` passes (a holder that died).
+struct claim {
+  std::string key;
+  std::string token;
+  std::chrono::milliseconds ttl;
+};
+
+enum class claim_result {
+  taken,        // ours until release()
+  held,         // someone else holds it
+  not_tried,    // the request was refused by its rate limit
+  unavailable,  // the store did not answer: nothing is held, the caller goes ahead unlocked
+};
+
+struct admission {
+  decision rate;
+  claim_result claimed;
+};
+
 class limiter {
  public:
   virtual ~limiter() = default;
@@ -46,6 +68,14 @@ class limiter {
   // when refused, the one that frees up last; when allowed, the one with the fewest tokens left.
   // Same lifetime rules as acquire.
   virtual net::awaitable<decision> acquire_all(std::vector<bucket_ref> buckets) = 0;
+
+  // acquire_all, and when that allows the request, `c` in the same step. This base version
+  // has no shared store to claim in: the claim is unavailable.
+  virtual net::awaitable<admission> acquire_all_and_claim(std::vector<bucket_ref> buckets,
+                                                          const claim& c);
+  // Gives back a claim that acquire_all_and_claim took, if `c.token` still holds it. Does not
+  // wait; a later acquire_all_and_claim of the same key is ordered after it.
+  virtual void release(const claim& c);
 };
 
 using limiter_ptr = std::unique_ptr<limiter>;

@@ -1,5 +1,6 @@
 #include "gateway/ratelimit/redis_limiter.h"
 
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -68,26 +69,91 @@ net::awaitable<decision> redis_limiter::acquire_all(std::vector<bucket_ref> buck
   co_return local_.acquire_all_now(buckets);
 }
 
-net::awaitable<std::optional<std::vector<decision>>> redis_limiter::ask_redis(
-    const std::vector<bucket_ref>& buckets, std::int64_t now_ns) {
+net::awaitable<admission> redis_limiter::acquire_all_and_claim(std::vector<bucket_ref> buckets,
+                                                               const claim& c) {
+  const std::int64_t now_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(clock_().time_since_epoch()).count();
+  if (!using_fallback() || claim_probe(now_ns)) {
+    std::vector<const policy*> policies = policies_of(buckets);
+    std::vector<std::string> keys = keys_of(buckets);
+    keys.push_back(c.key);
+    auto ask = run_script(admission_script(), std::move(keys), admission_script_args(policies, c),
+                          affinity_of(c.key), now_ns, [&policies](const redis::reply& r) {
+                            return parse_admission_reply(policies, r).has_value();
+                          });
+    const std::optional<redis::reply> r = co_await std::move(ask);
+    if (r) co_return *parse_admission_reply(policies, *r);
+  }
+  for (const auto& b : buckets) fallback_counter(*b.p).inc();
+  const decision d = local_.acquire_all_now(buckets);
+  co_return admission{d, d.allowed ? claim_result::unavailable : claim_result::not_tried};
+}
+
+void redis_limiter::release(const claim& c) {
+  // Deletes the key only if it is still ours (it may have expired and been claimed again).
+  // Sent as EVAL, not EVALSHA: one command whatever Redis's script cache holds, so it stays in
+  // order with the key's next claim on the same connection. Redis caches it compiled anyway.
+  static constexpr std::string_view release_script =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
+      "return 0";
+  std::vector<std::string> cmd;
+  cmd.reserve(5);
+  cmd.emplace_back("EVAL");
+  cmd.emplace_back(release_script);
+  cmd.emplace_back("1");
+  cmd.push_back(c.key);
+  cmd.push_back(c.token);
+  redis_->send_on(cmd, affinity_of(c.key));
+}
+
+std::size_t redis_limiter::affinity_of(const std::string& claim_key) {
+  return std::hash<std::string>{}(claim_key);
+}
+
+std::vector<const policy*> redis_limiter::policies_of(const std::vector<bucket_ref>& buckets) {
   std::vector<const policy*> policies;
+  policies.reserve(buckets.size());
+  for (const auto& b : buckets) policies.push_back(b.p);
+  return policies;
+}
+
+std::vector<std::string> redis_limiter::keys_of(const std::vector<bucket_ref>& buckets) const {
   std::vector<std::string> keys;
+  keys.reserve(buckets.size() + 1);
   for (const auto& b : buckets) {
-    policies.push_back(b.p);
     keys.push_back(options_.key_prefix + b.p->name + ":" + std::string(b.key));
   }
+  return keys;
+}
+
+net::awaitable<std::optional<std::vector<decision>>> redis_limiter::ask_redis(
+    const std::vector<bucket_ref>& buckets, std::int64_t now_ns) {
+  std::vector<const policy*> policies = policies_of(buckets);
+  auto ask = run_script(
+      bucket_script(), keys_of(buckets), bucket_script_args(policies), std::nullopt, now_ns,
+      [&policies](const redis::reply& r) { return parse_bucket_reply(policies, r).has_value(); });
+  const std::optional<redis::reply> r = co_await std::move(ask);
+  if (!r) co_return std::nullopt;
+  co_return parse_bucket_reply(policies, *r);
+}
+
+net::awaitable<std::optional<redis::reply>> redis_limiter::run_script(
+    const redis::script& s, std::vector<std::string> keys, std::vector<std::string> args,
+    std::optional<std::size_t> affinity, std::int64_t now_ns,
+    std::function<bool(const redis::reply&)> valid) {
   const auto started = clock_();
   redis::reply r;
   for (std::size_t attempt = 0;; ++attempt) {
-    auto call = redis_->eval(bucket_script(), keys, bucket_script_args(policies));
+    auto call = affinity ? redis_->eval_on(s, keys, args, *affinity) : redis_->eval(s, keys, args);
     r = co_await std::move(call);
-    if (auto d = parse_bucket_reply(policies, r)) {
+    if (valid(r)) {
       if (using_fallback()) leave_fallback();
-      co_return d;
+      co_return std::move(r);
     }
     redis_errors_.inc();
     // A connection Redis closed while it sat idle (Redis restarted) fails fast and reconnects
     // on its next use; one try more than there are connections reaches a live one if any.
+    // (With an affinity the retry goes to the same connection, reconnected by then.)
     const bool stale_socket =
         r.connection_error && clock_() - started <= options_.redis_retry_budget;
     if (!stale_socket || attempt >= options_.redis.connections) break;

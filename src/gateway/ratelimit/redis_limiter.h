@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -31,6 +32,12 @@ class redis_limiter final : public limiter {
 
   net::awaitable<decision> acquire(const policy& p, std::string_view key) override;
   net::awaitable<decision> acquire_all(std::vector<bucket_ref> buckets) override;
+  // The buckets and the claim in one script call, on the claim key's own connection, so that a
+  // release() sent without waiting runs before the next claim of that key. While Redis is out,
+  // the buckets are local and the claim is unavailable.
+  net::awaitable<admission> acquire_all_and_claim(std::vector<bucket_ref> buckets,
+                                                  const claim& c) override;
+  void release(const claim& c) override;
 
   // True while decisions are made locally (the last Redis call failed).
   bool using_fallback() const { return fallback_.load(std::memory_order_relaxed); }
@@ -45,6 +52,15 @@ class redis_limiter final : public limiter {
   // The script's decisions, or nullopt after Redis failed (the caller decides locally).
   net::awaitable<std::optional<std::vector<decision>>> ask_redis(
       const std::vector<bucket_ref>& buckets, std::int64_t now_ns);
+  // One script call, once more on a stale socket; the reply if `valid`, else nullopt after
+  // entering the fallback.
+  net::awaitable<std::optional<redis::reply>> run_script(
+      const redis::script& s, std::vector<std::string> keys, std::vector<std::string> args,
+      std::optional<std::size_t> affinity, std::int64_t now_ns,
+      std::function<bool(const redis::reply&)> valid);
+  static std::size_t affinity_of(const std::string& claim_key);
+  static std::vector<const policy*> policies_of(const std::vector<bucket_ref>& buckets);
+  std::vector<std::string> keys_of(const std::vector<bucket_ref>& buckets) const;
 
   redis_limiter(std::unique_ptr<redis::async_client> redis, const limiter_options& options,
                 clock_fn clock);

@@ -17,6 +17,7 @@
 #include "common/redis/client.h"
 #include "gateway/api/idempotency_lock.h"
 #include "gateway/api/public_api.h"
+#include "gateway/ratelimit/redis_limiter.h"
 #include "support/test_env.h"
 #include "tradeledger/api/ids.h"
 #include "tradeledger/api/request_builder.h"
@@ -49,11 +50,18 @@ class PublicApi : public ::testing::Test {
     c.house_liquidity = false;
     core_ = std::make_unique<tl::ledger_core>(c);
     core_->start();
-    redis::async_client_options ro;
-    ro.client.command_timeout_ms = std::chrono::milliseconds(250);
-    redis_ = std::make_unique<redis::async_client>(mc::test::redis_url(), ro);
+    // Limits no test reaches: these tests are about the lock the limiter's script takes.
+    ratelimit::limiter_options lo;
+    lo.ip = {"ip", 1e6, 1'000'000};
+    lo.user = {"user", 1e6, 1'000'000};
+    limiter_ = std::make_unique<ratelimit::redis_limiter>(mc::test::redis_url(), lo);
     api_ = std::make_unique<public_api>(*core_, tl::default_markets());
-    api_->add_routes(routes_, route_filters{{}, {test_user()}, require_idempotency(*redis_)});
+    route_filters filters;
+    filters.authenticated = {test_user()};
+    filters.money = {
+        test_user(),
+        require_idempotency(*limiter_, ratelimit::request_limits::by_ip_and_user(lo.ip, lo.user))};
+    api_->add_routes(routes_, filters);
     http::server_options o;
     o.access_log = false;
     server_ = std::make_unique<http::server>(ioc_, o, routes_);
@@ -88,7 +96,7 @@ class PublicApi : public ::testing::Test {
   net::io_context ioc_;
   http::router routes_;
   std::unique_ptr<tl::ledger_core> core_;
-  std::unique_ptr<redis::async_client> redis_;
+  std::unique_ptr<ratelimit::redis_limiter> limiter_;
   std::unique_ptr<public_api> api_;
   std::unique_ptr<http::server> server_;
   std::vector<std::thread> threads_;
@@ -177,8 +185,8 @@ TEST_F(PublicApi, EightConcurrentSameKeyRequestsHaveOneEffect) {
   EXPECT_EQ(available_usd(u), "10.00");
 }
 
-// Redis away: the lock is skipped (logged, counted), the request is served, and TradeLedger's
-// record still makes a retry with the same key a replay.
+// Redis away: the lock is skipped (logged, counted), the limits are local, the request is
+// served, and TradeLedger's record still makes a retry with the same key a replay.
 TEST_F(PublicApi, WithoutRedisRequestsAreServedAndStillIdempotent) {
   const auto u = ids_.next();
   ASSERT_EQ(mc::test::infra("stop-redis"), 0);

@@ -1,6 +1,6 @@
 // redis_limiter called directly against the real test Redis: the burst then refusal with the
 // script's numbers, one bucket shared by two replicas, refill measured on Redis's clock, keys
-// expiring when full, and a flushed script cache.
+// expiring when full, a flushed script cache, and the claim taken in the same script call.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -138,6 +138,51 @@ TEST(RedisLimiter, SurvivesAFlushedScriptCache) {
   const decision d = run(lim.acquire(p, "u1"));
   EXPECT_TRUE(d.allowed);
   EXPECT_EQ(d.remaining, 0);
+  EXPECT_FALSE(lim.using_fallback());
+}
+
+// The idempotent routes' admission: tokens and the claim in one call. A claim is taken only
+// when the buckets allow the request, refused while another token holds it, and given back
+// only by its own token.
+TEST(RedisLimiter, ClaimsInTheSameCallOnlyWhenAllowed) {
+  const limiter_options o = options_for("claim");
+  redis_limiter lim(mc::test::redis_url(), o);
+  const policy user{"user", 0.001, 2};
+  redis::client c(mc::test::redis_url());
+  const std::string key = o.key_prefix + "claim:k1";
+  auto buckets = [&] { return std::vector<bucket_ref>{bucket_ref{&user, "u1"}}; };
+
+  const claim mine{key, "token-a", 30s};
+  const admission first = run(lim.acquire_all_and_claim(buckets(), mine));
+  ASSERT_TRUE(first.rate.allowed);
+  EXPECT_EQ(first.rate.remaining, 1);
+  EXPECT_EQ(first.claimed, claim_result::taken);
+  EXPECT_EQ(c.command({"GET", key}).str, "token-a");
+  const auto ttl = c.command({"PTTL", key});
+  EXPECT_GT(ttl.integer, 29'000);
+
+  // Held by token-a: another token is refused, and the token it tried is not stored.
+  const admission second = run(lim.acquire_all_and_claim(buckets(), claim{key, "token-b", 30s}));
+  ASSERT_TRUE(second.rate.allowed);  // the tokens are taken all the same (a request was made)
+  EXPECT_EQ(second.claimed, claim_result::held);
+  EXPECT_EQ(c.command({"GET", key}).str, "token-a");
+
+  // Releasing with a token that does not hold the key leaves it alone...
+  lim.release(claim{key, "token-b", 30s});
+  // ...and the release is ordered before the next call of that key, so this one sees it held.
+  const admission third = run(lim.acquire_all_and_claim(buckets(), claim{key, "token-c", 30s}));
+  EXPECT_FALSE(third.rate.allowed);  // the user bucket is empty now
+  EXPECT_EQ(third.claimed, claim_result::not_tried);
+  EXPECT_EQ(c.command({"GET", key}).str, "token-a");
+
+  // The holder's release frees it; a request that fits the buckets then claims it.
+  lim.release(mine);
+  const policy roomy{"user", 0.001, 10};
+  const admission fourth =
+      run(lim.acquire_all_and_claim({bucket_ref{&roomy, "u2"}}, claim{key, "token-d", 30s}));
+  EXPECT_TRUE(fourth.rate.allowed);
+  EXPECT_EQ(fourth.claimed, claim_result::taken);
+  EXPECT_EQ(c.command({"GET", key}).str, "token-d");
   EXPECT_FALSE(lim.using_fallback());
 }
 

@@ -21,7 +21,8 @@ using namespace std::chrono_literals;
 // Port 1 on loopback: nothing listens there, so every connect is refused immediately.
 constexpr const char* unreachable_redis = "redis://127.0.0.1:1";
 
-decision run(net::awaitable<decision> a) {
+template <class T>
+T run(net::awaitable<T> a) {
   net::io_context io;
   auto fut = net::co_spawn(io, std::move(a), net::use_future);
   io.run();
@@ -64,6 +65,22 @@ TEST(RedisLimiterFallback, LimitsLocallyAndProbesOncePerInterval) {
   EXPECT_FALSE(run(lim.acquire(p, "u1")).allowed);
   EXPECT_EQ(redis_errors(), errors2);
   EXPECT_TRUE(lim.using_fallback());
+}
+
+// Redis out: the idempotent routes are limited locally and go ahead without the lock.
+TEST(RedisLimiterFallback, ClaimIsUnavailableAndTheLimitsAreLocal) {
+  test::manual_clock clock;
+  redis_limiter lim(unreachable_redis, limiter_options{}, clock.fn());
+  const policy p{"user", 1.0, 1};
+  const claim c{"idem:u1:k", "token", 30s};
+  const admission first = run(lim.acquire_all_and_claim({bucket_ref{&p, "u1"}}, c));
+  EXPECT_TRUE(first.rate.allowed);
+  EXPECT_EQ(first.claimed, claim_result::unavailable);
+  EXPECT_TRUE(lim.using_fallback());
+  const admission second = run(lim.acquire_all_and_claim({bucket_ref{&p, "u1"}}, c));
+  EXPECT_FALSE(second.rate.allowed);
+  EXPECT_EQ(second.claimed, claim_result::not_tried);
+  lim.release(c);  // nothing held; must not throw or block
 }
 
 TEST(RedisLimiterFallback, RejectsInvalidOptionsAtConstruction) {
