@@ -13,6 +13,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <mutex>
 #include <vector>
 
@@ -38,18 +41,14 @@ bool idempotent(std::string_view method) {
 }
 
 // A pooled connection is usable if reading would block: EOF, an error or unexpected
-// bytes mean the server closed it or it is out of step.
+// bytes mean the server closed it or it is out of step. One peek that never blocks (a syscall
+// per request, so not three: no toggling of the socket's blocking mode).
 bool still_alive(connection& c) {
   auto& socket = c.stream.socket();
   if (!socket.is_open() || c.buffer.size() != 0) return false;
-  beast::error_code ec;
-  socket.non_blocking(true, ec);
-  if (ec) return false;
   char byte;
-  socket.read_some(net::buffer(&byte, 1), ec);
-  const bool alive = ec == net::error::would_block;
-  socket.non_blocking(false, ec);
-  return alive;
+  const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 client_result failure(std::string_view error, const beast::error_code& ec) {
