@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,10 +38,18 @@ class websocket {
   // Sends a close frame (after queued messages). 1000 = normal, 1001 = going away.
   net::awaitable<void> close(std::uint16_t code = 1000, std::string_view reason = {});
 
-  // For fan-out: writes one shared payload without copying it (the caller keeps its own
-  // queue and awaits each write). Same result as send_text; copied only when it has to
-  // queue behind a send_text() in progress.
-  net::awaitable<bool> send_shared(std::shared_ptr<const std::string> text);
+  // For fan-out, without a coroutine per write: writes `frames` (one text message each,
+  // shared, never copied) and then calls done(owner, ok) on the strand - never inline. The
+  // first frame goes through Beast's write; the others, framed here (server frames are
+  // unmasked: a 2-10 byte header before the payload), go out in the same gather write inside
+  // Beast's write operation, so Beast's ping, pong and close frames never land between them.
+  // Call it on the strand with no send_frames() in flight (the caller keeps its own queue
+  // and sends the next batch from `done`). `owner` must keep this websocket and the payloads'
+  // owner alive; it is handed back to `done`. ok is false when the connection is closed or
+  // the write failed. Behind a send_text() in progress the frames are queued as copies.
+  using frames_done = void (*)(std::shared_ptr<void>& owner, bool ok);
+  void send_frames(std::span<const std::shared_ptr<const std::string>> frames,
+                   std::shared_ptr<void> owner, frames_done done);
   // Cuts the TCP connection at once, failing any write that a peer which stopped reading
   // keeps blocked (a close frame would queue behind it forever).
   void abort() noexcept;
@@ -51,6 +60,9 @@ class websocket {
   bool is_open() const noexcept;
   std::size_t queued() const noexcept;
   net::any_io_executor get_executor() const;
+  // The executor the strand runs on (the io_context's): for work that is not this
+  // connection's, e.g. a task that starts the writes of many connections.
+  net::any_io_executor get_inner_executor() const;
 
   impl& state() noexcept { return *impl_; }
 
