@@ -93,9 +93,11 @@ class frame_stream {
       }
       combined_.insert(combined_.end(), extra_.begin(), extra_.end());
       // All of it, then Beast hears that its own bytes (all of them) were written.
+      // Straight to the socket: the tcp_stream's timeouts are off for a websocket (Beast
+      // has its own), so its bookkeeping per write would buy nothing here.
       auto ex = net::get_associated_executor(handler, next_.get_executor());
       return net::async_write(
-          next_, combined_,
+          next_.socket(), combined_,
           net::bind_executor(ex, [own, h = std::forward<WriteHandler>(handler)](
                                      beast::error_code ec, std::size_t n) mutable {
             std::move(h)(ec, ec ? std::min(n, own) : own);

@@ -32,6 +32,7 @@ struct hub_metrics {
   metrics::counter& coalesced;
   metrics::counter& dropped;
   metrics::counter& slow_closed;
+  metrics::counter& writes;
 };
 hub_metrics& m() {
   auto& r = metrics::default_registry();
@@ -42,7 +43,9 @@ hub_metrics& m() {
                 "Quotes replaced by a newer one of their symbol before they were sent"),
       r.counter("mc_gateway_ws_quote_dropped_total",
                 "Quotes dropped from a full client queue (more symbols than slots)"),
-      r.counter("mc_gateway_ws_quote_slow_closed_total", "Clients closed for staying behind")};
+      r.counter("mc_gateway_ws_quote_slow_closed_total", "Clients closed for staying behind"),
+      r.counter("mc_gateway_ws_quote_writes_total",
+                "Socket writes of quote frames (the frames pending for a client go out in one)")};
   return hm;
 }
 constexpr std::uint16_t policy_violation = 1008;
@@ -133,7 +136,8 @@ quote_hub_stats quote_hub::stats() const {
           dropped_.load(),
           slow_closed_.load(),
           snapshot_loads_.load(),
-          max_queue_seen_.load()};
+          max_queue_seen_.load(),
+          writes_.load()};
 }
 
 void quote_hub::on_message(std::string_view channel, std::string_view payload) {
@@ -251,7 +255,9 @@ void quote_hub::on_written(std::shared_ptr<void>& owner, bool ok) {
   auto& hub = s->hub;
   if (ok) {
     hub.sent_.fetch_add(s->batch.size(), std::memory_order_relaxed);
+    hub.writes_.fetch_add(1, std::memory_order_relaxed);
     m().sent.inc(s->batch.size());
+    m().writes.inc();
   } else {
     std::lock_guard lock(s->mutex);
     s->closing = true;  // the connection is gone; the reader ends and detaches

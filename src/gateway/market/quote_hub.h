@@ -55,6 +55,7 @@ struct quote_hub_stats {
   std::uint64_t slow_closed;
   std::uint64_t snapshot_loads;
   std::size_t max_queue_seen;  // the largest per-client queue ever observed
+  std::uint64_t writes;        // socket writes that carried the `sent` frames
 };
 
 class quote_hub {
@@ -108,7 +109,7 @@ class quote_hub {
   boost::asio::any_io_executor io_executor_;  // the I/O threads' (from the first client)
 
   std::atomic<std::uint64_t> sent_{0}, coalesced_{0}, dropped_{0}, slow_closed_{0},
-      snapshot_loads_{0};
+      snapshot_loads_{0}, writes_{0};
   std::atomic<std::size_t> max_queue_seen_{0};
 
   std::unique_ptr<redis::subscriber> subscriber_;
