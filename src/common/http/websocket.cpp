@@ -100,10 +100,11 @@ struct frames_written {
   websocket::impl* s;
   std::shared_ptr<void> owner;
   websocket::frames_done done;
+  bool raw;  // the remainder of write_frames(), not Beast's write with frames appended
 
   void operator()(beast::error_code ec, std::size_t) {
     auto& st = *s;
-    const bool attached = st.ws.next_layer().disarm();
+    const bool attached = raw || st.ws.next_layer().disarm();
     if (!ec && !attached && st.batch.size() > 1) {
       // Beast's write never reached the socket in the shape the layer waits for (it cannot
       // with an unmasked server frame, but if it did): the others go the ordinary way.
@@ -166,32 +167,60 @@ net::awaitable<void> websocket::close(std::uint16_t code, std::string_view reaso
   co_await finish_close(s);
 }
 
-void websocket::send_frames(std::span<const std::shared_ptr<const std::string>> frames,
+bool websocket::send_frames(std::span<const std::shared_ptr<const std::string>> frames,
                             std::shared_ptr<void> owner, frames_done done) {
   auto& s = *impl_;
   const auto finish_later = [&](bool ok) {
     net::post(s.ws.get_executor(),
               [owner = std::move(owner), done, ok]() mutable { done(owner, ok); });
+    return false;
   };
-  if (!s.open || s.close_pending) return finish_later(false);
-  if (frames.empty()) return finish_later(true);
+  // Beast's is_open() is false once a close frame went out (also Beast's own reply to the
+  // peer's close): no data frame may follow it.
+  if (!s.open || s.close_pending || !s.ws.is_open()) return finish_later(false);
+  if (frames.empty()) return true;
   if (s.writing) {  // rare: a send_text() of the same connection is writing; queue copies
     if (s.queue.size() + frames.size() > s.queue_limit) return finish_later(false);
     for (const auto& f : frames) s.queue.push_back(*f);
     return finish_later(true);
   }
+  // The usual way: every frame framed here, straight onto the socket.
+  s.batch_headers.resize(max_frame_header * frames.size());
+  s.raw.clear();
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    char* h = s.batch_headers.data() + max_frame_header * i;
+    s.raw.emplace_back(h, text_frame_header(h, frames[i]->size()));
+    s.raw.emplace_back(net::buffer(*frames[i]));
+  }
+  auto& layer = s.ws.next_layer();
+  using result = frame_stream::frames_result;
+  switch (layer.write_frames(s.raw, frames_written{&s, owner, done, true})) {
+    case result::written:
+      return true;
+    case result::pending:  // the rest needs the payloads and headers until it is out
+      s.writing = true;
+      s.batch.assign(frames.begin(), frames.end());
+      return false;
+    case result::failed:
+      s.open = false;
+      s.queue.clear();
+      return finish_later(false);
+    case result::busy:
+      break;
+  }
+  // A write of Beast's is in flight: Beast writes the first frame once it is done, and the
+  // layer appends the others to that same write.
   s.writing = true;
   s.batch.assign(frames.begin(), frames.end());
   const std::string& first = *frames.front();
-  auto& extra = s.ws.next_layer().arm(first.data() + first.size());
-  s.batch_headers.resize(max_frame_header * frames.size());
+  auto& extra = layer.arm(first.data() + first.size());
   for (std::size_t i = 1; i < frames.size(); ++i) {
-    char* h = s.batch_headers.data() + max_frame_header * i;
-    extra.emplace_back(h, text_frame_header(h, frames[i]->size()));
-    extra.emplace_back(net::buffer(*frames[i]));
+    extra.push_back(s.raw[2 * i]);
+    extra.push_back(s.raw[2 * i + 1]);
   }
   s.ws.text(true);
-  s.ws.async_write(net::buffer(first), frames_written{&s, std::move(owner), done});
+  s.ws.async_write(net::buffer(first), frames_written{&s, std::move(owner), done, false});
+  return false;
 }
 
 void websocket::abort() noexcept {

@@ -39,16 +39,19 @@ class websocket {
   net::awaitable<void> close(std::uint16_t code = 1000, std::string_view reason = {});
 
   // For fan-out, without a coroutine per write: writes `frames` (one text message each,
-  // shared, never copied) and then calls done(owner, ok) on the strand - never inline. The
-  // first frame goes through Beast's write; the others, framed here (server frames are
-  // unmasked: a 2-10 byte header before the payload), go out in the same gather write inside
-  // Beast's write operation, so Beast's ping, pong and close frames never land between them.
-  // Call it on the strand with no send_frames() in flight (the caller keeps its own queue
-  // and sends the next batch from `done`). `owner` must keep this websocket and the payloads'
-  // owner alive; it is handed back to `done`. ok is false when the connection is closed or
-  // the write failed. Behind a send_text() in progress the frames are queued as copies.
+  // shared, never copied), framed here (server frames are unmasked: a 2-10 byte header before
+  // the payload). true: all written at once, and `done` is not called. false: done(owner, ok)
+  // runs later on the strand, never inline; ok is false when the connection is closed or the
+  // write failed. Usually the frames go straight onto the socket in one gather write, which
+  // the socket takes at once; while a write of Beast's (a ping, a pong, a send_text) is in
+  // flight they go through Beast's write lock instead, and Beast's ping, pong and close frames
+  // never land between them either way (see frame_stream in websocket_impl.h).
+  // Call it on the strand, not while a send_frames() of this connection is pending (the
+  // caller keeps its own queue and sends the next batch from `done`). `owner` must keep this
+  // websocket and the payloads alive; it is handed back to `done`. Behind a send_text() in
+  // progress the frames are queued as copies.
   using frames_done = void (*)(std::shared_ptr<void>& owner, bool ok);
-  void send_frames(std::span<const std::shared_ptr<const std::string>> frames,
+  bool send_frames(std::span<const std::shared_ptr<const std::string>> frames,
                    std::shared_ptr<void> owner, frames_done done);
   // Cuts the TCP connection at once, failing any write that a peer which stopped reading
   // keeps blocked (a close frame would queue behind it forever).

@@ -234,35 +234,50 @@ net::awaitable<void> quote_hub::close_too_slow(http::websocket_ptr ws) {
 
 // On the client's strand: writes everything pending in one batch, or marks the writer idle.
 void quote_hub::write_next(const std::shared_ptr<session>& s) {
-  {
-    std::lock_guard lock(s->mutex);
-    s->batch.clear();
-    if (!s->closing) {
-      while (auto next = s->queue.pop()) s->batch.push_back(std::move(*next));
+  for (;;) {
+    {
+      std::lock_guard lock(s->mutex);
+      s->batch.clear();
+      if (!s->closing) {
+        while (auto next = s->queue.pop()) s->batch.push_back(std::move(*next));
+      }
+      if (s->batch.empty()) {
+        s->busy = false;
+        s->writing_since.reset();
+        return;
+      }
     }
-    if (s->batch.empty()) {
-      s->busy = false;
-      s->writing_since.reset();
-      return;
-    }
-    s->writing_since = steady::now();
+    if (!s->ws->send_frames(s->batch, s, &quote_hub::on_written)) break;
+    // Written at once (the usual case): whatever came meanwhile goes next.
+    count_written(s->batch.size());
   }
-  s->ws->send_frames(s->batch, s, &quote_hub::on_written);
+  // The write is in progress (blocked on the peer, or behind one of Beast's): from now on a
+  // new quote checks how long it has been blocked. on_written() continues.
+  std::lock_guard lock(s->mutex);
+  if (!s->writing_since) s->writing_since = steady::now();
+}
+
+void quote_hub::count_written(std::size_t frames) {
+  sent_.fetch_add(frames, std::memory_order_relaxed);
+  writes_.fetch_add(1, std::memory_order_relaxed);
+  m().sent.inc(frames);
+  m().writes.inc();
 }
 
 void quote_hub::on_written(std::shared_ptr<void>& owner, bool ok) {
   auto s = std::static_pointer_cast<session>(owner);
   auto& hub = s->hub;
   if (ok) {
-    hub.sent_.fetch_add(s->batch.size(), std::memory_order_relaxed);
-    hub.writes_.fetch_add(1, std::memory_order_relaxed);
-    m().sent.inc(s->batch.size());
-    m().writes.inc();
+    hub.count_written(s->batch.size());
   } else {
     std::lock_guard lock(s->mutex);
     s->closing = true;  // the connection is gone; the reader ends and detaches
   }
   s->batch.clear();
+  {
+    std::lock_guard lock(s->mutex);
+    s->writing_since.reset();
+  }
   hub.write_next(s);
 }
 

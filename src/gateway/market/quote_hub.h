@@ -91,6 +91,7 @@ class quote_hub {
   bool enqueue(const std::shared_ptr<session>& s, std::uint32_t idx, payload_ptr p,
                std::chrono::steady_clock::time_point now);
   void write_next(const std::shared_ptr<session>& s);
+  void count_written(std::size_t frames);
   static void on_written(std::shared_ptr<void>& owner, bool ok);
   static boost::asio::awaitable<void> close_too_slow(http::websocket_ptr ws);
   void attach(const std::shared_ptr<session>& s);
