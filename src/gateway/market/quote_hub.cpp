@@ -53,9 +53,12 @@ constexpr std::uint16_t policy_violation = 1008;
 
 struct quote_hub::session {
   session(quote_hub& h, http::websocket_ptr w, std::size_t limit, std::uint64_t all)
-      : hub(h), ws(std::move(w)), queue(limit), mask(all) {}
+      : hub(h), ws(std::move(w)), strand(ws->get_executor()), queue(limit), mask(all) {}
   quote_hub& hub;
   http::websocket_ptr ws;
+  // The connection's strand, kept at hand: reaching it through the websocket every quote is
+  // a chain of cold pointers per client.
+  const net::any_io_executor strand;
   std::mutex mutex;  // guards the fields below
   send_queue queue;
   // A write is in flight or its start is on its way to the strand: whoever queues a quote
@@ -178,8 +181,8 @@ void quote_hub::deliver(std::uint32_t idx, payload_ptr payload) {
       // From an I/O thread, dispatching onto an idle strand runs the start inline.
       for (std::size_t i = begin; i < end; ++i) {
         auto& s = (*idle)[i];
-        auto ex = s->ws->get_executor();
-        net::dispatch(ex, [s = std::move(s)]() mutable { s->hub.write_next(s); });
+        const auto& strand = s->strand;
+        net::dispatch(strand, [s = std::move(s)]() mutable { s->hub.write_next(s); });
       }
     });
   }
