@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,10 +38,21 @@ class websocket {
   // Sends a close frame (after queued messages). 1000 = normal, 1001 = going away.
   net::awaitable<void> close(std::uint16_t code = 1000, std::string_view reason = {});
 
-  // For fan-out: writes one shared payload without copying it (the caller keeps its own
-  // queue and awaits each write). Same result as send_text; copied only when it has to
-  // queue behind a send_text() in progress.
-  net::awaitable<bool> send_shared(std::shared_ptr<const std::string> text);
+  // For fan-out, without a coroutine per write: writes `frames` (one text message each,
+  // shared, never copied), framed here (server frames are unmasked: a 2-10 byte header before
+  // the payload). true: all written at once, and `done` is not called. false: done(owner, ok)
+  // runs later on the strand, never inline; ok is false when the connection is closed or the
+  // write failed. Usually the frames go straight onto the socket in one gather write, which
+  // the socket takes at once; while a write of Beast's (a ping, a pong, a send_text) is in
+  // flight they go through Beast's write lock instead, and Beast's ping, pong and close frames
+  // never land between them either way (see frame_stream in websocket_impl.h).
+  // Call it on the strand, not while a send_frames() of this connection is pending (the
+  // caller keeps its own queue and sends the next batch from `done`). `owner` must keep this
+  // websocket and the payloads alive; it is handed back to `done`. Behind a send_text() in
+  // progress the frames are queued as copies.
+  using frames_done = void (*)(std::shared_ptr<void>& owner, bool ok);
+  bool send_frames(std::span<const std::shared_ptr<const std::string>> frames,
+                   std::shared_ptr<void> owner, frames_done done);
   // Cuts the TCP connection at once, failing any write that a peer which stopped reading
   // keeps blocked (a close frame would queue behind it forever).
   void abort() noexcept;
@@ -51,6 +63,9 @@ class websocket {
   bool is_open() const noexcept;
   std::size_t queued() const noexcept;
   net::any_io_executor get_executor() const;
+  // The executor the strand runs on (the io_context's): for work that is not this
+  // connection's, e.g. a task that starts the writes of many connections.
+  net::any_io_executor get_inner_executor() const;
 
   impl& state() noexcept { return *impl_; }
 

@@ -1,12 +1,13 @@
-// Threads: the subscriber thread runs on_message → deliver (enqueue only, never writes);
-// each client's writer runs on its connection's strand; a resync thread reloads the snapshot.
+// Threads: the subscriber thread runs on_message → deliver, which queues the quote to every
+// client and posts a few tasks that start the writes of idle clients on their strands; each
+// write's completion (on the strand) writes what became pending meanwhile, all of it in one
+// gather write; a resync thread reloads the snapshot.
 #include "gateway/market/quote_hub.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -31,6 +32,7 @@ struct hub_metrics {
   metrics::counter& coalesced;
   metrics::counter& dropped;
   metrics::counter& slow_closed;
+  metrics::counter& writes;
 };
 hub_metrics& m() {
   auto& r = metrics::default_registry();
@@ -41,26 +43,32 @@ hub_metrics& m() {
                 "Quotes replaced by a newer one of their symbol before they were sent"),
       r.counter("mc_gateway_ws_quote_dropped_total",
                 "Quotes dropped from a full client queue (more symbols than slots)"),
-      r.counter("mc_gateway_ws_quote_slow_closed_total", "Clients closed for staying behind")};
+      r.counter("mc_gateway_ws_quote_slow_closed_total", "Clients closed for staying behind"),
+      r.counter("mc_gateway_ws_quote_writes_total",
+                "Socket writes of quote frames (the frames pending for a client go out in one)")};
   return hm;
 }
 constexpr std::uint16_t policy_violation = 1008;
 }  // namespace
 
 struct quote_hub::session {
-  session(http::websocket_ptr w, std::size_t limit, std::uint64_t all)
-      : ws(std::move(w)), wake(ws->get_executor()), queue(limit), mask(all) {
-    wake.expires_at(steady::time_point::max());
-  }
+  session(quote_hub& h, http::websocket_ptr w, std::size_t limit, std::uint64_t all)
+      : hub(h), ws(std::move(w)), strand(ws->get_executor()), queue(limit), mask(all) {}
+  quote_hub& hub;
   http::websocket_ptr ws;
-  net::steady_timer wake;  // cancelled (on the strand) to wake the writer
-  std::mutex mutex;        // guards the fields below
+  // The connection's strand, kept at hand: reaching it through the websocket every quote is
+  // a chain of cold pointers per client.
+  const net::any_io_executor strand;
+  std::mutex mutex;  // guards the fields below
   send_queue queue;
-  bool writer_idle = false;
+  // A write is in flight or its start is on its way to the strand: whoever queues a quote
+  // then leaves it to that write's completion, which takes everything pending.
+  bool busy = false;
   bool closing = false;
   std::optional<steady::time_point> writing_since;  // the write in progress began then
   std::atomic<std::uint64_t> mask;                  // bit i: symbol i wanted
-  std::size_t slot = 0;  // index in quote_hub::clients_ (under the hub's mutex)
+  std::size_t slot = 0;            // index in quote_hub::clients_ (under the hub's mutex)
+  std::vector<payload_ptr> batch;  // the frames being written (strand only)
 };
 
 quote_hub::quote_hub(quote_hub_options options)
@@ -131,7 +139,8 @@ quote_hub_stats quote_hub::stats() const {
           dropped_.load(),
           slow_closed_.load(),
           snapshot_loads_.load(),
-          max_queue_seen_.load()};
+          max_queue_seen_.load(),
+          writes_.load()};
 }
 
 void quote_hub::on_message(std::string_view channel, std::string_view payload) {
@@ -143,6 +152,7 @@ void quote_hub::on_message(std::string_view channel, std::string_view payload) {
 
 void quote_hub::deliver(std::uint32_t idx, payload_ptr payload) {
   std::shared_ptr<const std::vector<std::shared_ptr<session>>> clients;
+  net::any_io_executor io;
   {
     // Updating the cache and taking the client list together keeps each client's stream
     // ordered against the snapshot it got in attach().
@@ -153,18 +163,40 @@ void quote_hub::deliver(std::uint32_t idx, payload_ptr payload) {
       clients_changed_ = false;
     }
     clients = delivery_list_;
+    io = io_executor_;
   }
-  for (const auto& s : *clients) enqueue(s, idx, payload);
+  // Queue the quote to every client (here, on the subscriber thread: cheap, and in order);
+  // the clients whose writer is idle are started by a few tasks on the I/O threads, each
+  // walking a chunk of them, instead of one wake-up per client.
+  auto idle = std::make_shared<std::vector<std::shared_ptr<session>>>();
+  const auto now = steady::now();
+  for (const auto& s : *clients) {
+    if (enqueue(s, idx, payload, now)) idle->push_back(s);
+  }
+  if (idle->empty() || !io) return;
+  constexpr std::size_t chunk = 256;
+  for (std::size_t begin = 0; begin < idle->size(); begin += chunk) {
+    const std::size_t end = std::min(idle->size(), begin + chunk);
+    net::post(io, [idle, begin, end] {
+      // From an I/O thread, dispatching onto an idle strand runs the start inline.
+      for (std::size_t i = begin; i < end; ++i) {
+        auto& s = (*idle)[i];
+        const auto& strand = s->strand;
+        net::dispatch(strand, [s = std::move(s)]() mutable { s->hub.write_next(s); });
+      }
+    });
+  }
 }
 
-void quote_hub::enqueue(const std::shared_ptr<session>& sp, std::uint32_t idx, payload_ptr p) {
+bool quote_hub::enqueue(const std::shared_ptr<session>& sp, std::uint32_t idx, payload_ptr p,
+                        steady::time_point now) {
   auto& s = *sp;
-  if (!(s.mask.load(std::memory_order_relaxed) & (std::uint64_t{1} << idx))) return;
-  bool wake = false;
+  if (!(s.mask.load(std::memory_order_relaxed) & (std::uint64_t{1} << idx))) return false;
+  bool start = false;
   bool close_slow = false;
   {
     std::lock_guard lock(s.mutex);
-    if (s.closing) return;
+    if (s.closing) return false;
     switch (s.queue.push(idx, std::move(p))) {
       case send_queue::push_result::queued:
         break;
@@ -181,38 +213,85 @@ void quote_hub::enqueue(const std::shared_ptr<session>& sp, std::uint32_t idx, p
     std::size_t seen = max_queue_seen_.load(std::memory_order_relaxed);
     while (size > seen && !max_queue_seen_.compare_exchange_weak(seen, size)) {
     }
-    if (s.writing_since && steady::now() - *s.writing_since >= options_.slow_client_timeout_ms) {
+    if (s.writing_since && now - *s.writing_since >= options_.slow_client_timeout_ms) {
       s.closing = true;
       close_slow = true;
-    }
-    if (s.writer_idle) {
-      s.writer_idle = false;
-      wake = true;
+    } else if (!s.busy) {
+      s.busy = true;
+      start = true;
     }
   }
   if (close_slow) {
     slow_closed_.fetch_add(1, std::memory_order_relaxed);
     m().slow_closed.inc();
-    auto ws = s.ws;
-    net::co_spawn(
-        ws->get_executor(),
-        [ws]() -> net::awaitable<void> {
-          co_await ws->close(policy_violation, "client too slow");
-          // A write blocked on a peer that stopped reading would keep the close queued.
-          if (ws->is_open()) ws->abort();
-        },
-        net::detached);
+    net::co_spawn(s.ws->get_executor(), close_too_slow(s.ws), net::detached);
   }
-  // The posted wake-up keeps the session alive: the client may disconnect meanwhile.
-  if (wake || close_slow) net::post(s.ws->get_executor(), [sp] { sp->wake.cancel(); });
+  return start;
+}
+
+net::awaitable<void> quote_hub::close_too_slow(http::websocket_ptr ws) {
+  co_await ws->close(policy_violation, "client too slow");
+  // A write blocked on a peer that stopped reading would keep the close queued.
+  if (ws->is_open()) ws->abort();
+}
+
+// On the client's strand: writes everything pending in one batch, or marks the writer idle.
+void quote_hub::write_next(const std::shared_ptr<session>& s) {
+  for (;;) {
+    {
+      std::lock_guard lock(s->mutex);
+      s->batch.clear();
+      if (!s->closing) {
+        while (auto next = s->queue.pop()) s->batch.push_back(std::move(*next));
+      }
+      if (s->batch.empty()) {
+        s->busy = false;
+        s->writing_since.reset();
+        return;
+      }
+    }
+    if (!s->ws->send_frames(s->batch, s, &quote_hub::on_written)) break;
+    // Written at once (the usual case): whatever came meanwhile goes next.
+    count_written(s->batch.size());
+  }
+  // The write is in progress (blocked on the peer, or behind one of Beast's): from now on a
+  // new quote checks how long it has been blocked. on_written() continues.
+  std::lock_guard lock(s->mutex);
+  if (!s->writing_since) s->writing_since = steady::now();
+}
+
+void quote_hub::count_written(std::size_t frames) {
+  sent_.fetch_add(frames, std::memory_order_relaxed);
+  writes_.fetch_add(1, std::memory_order_relaxed);
+  m().sent.inc(frames);
+  m().writes.inc();
+}
+
+void quote_hub::on_written(std::shared_ptr<void>& owner, bool ok) {
+  auto s = std::static_pointer_cast<session>(owner);
+  auto& hub = s->hub;
+  if (ok) {
+    hub.count_written(s->batch.size());
+  } else {
+    std::lock_guard lock(s->mutex);
+    s->closing = true;  // the connection is gone; the reader ends and detaches
+  }
+  s->batch.clear();
+  {
+    std::lock_guard lock(s->mutex);
+    s->writing_since.reset();
+  }
+  hub.write_next(s);
 }
 
 void quote_hub::attach(const std::shared_ptr<session>& s) {
   std::lock_guard lock(mutex_);
+  if (!io_executor_) io_executor_ = s->ws->get_inner_executor();
   s->slot = clients_.size();
   clients_.push_back(s);
   clients_changed_ = true;
   std::lock_guard slock(s->mutex);
+  s->busy = true;  // the caller's write_next() sends the snapshot, then whatever followed
   for (std::uint32_t i = 0; i < latest_.size(); ++i) {
     if (latest_[i]) s->queue.push(i, latest_[i]);
   }
@@ -268,39 +347,6 @@ void quote_hub::resync_loop() {
   }
 }
 
-namespace {
-
-// Drains the client's queue onto the socket, one shared payload at a time; sleeps on the
-// timer when the queue is empty.
-net::awaitable<void> write_loop(std::shared_ptr<quote_hub::session> s,
-                                std::atomic<std::uint64_t>& sent) {
-  for (;;) {
-    std::optional<payload_ptr> next;
-    {
-      std::lock_guard lock(s->mutex);
-      if (s->closing) co_return;
-      next = s->queue.pop();
-      if (next) {
-        s->writing_since = steady::now();
-      } else {
-        s->writer_idle = true;
-        s->writing_since.reset();
-      }
-    }
-    if (!next) {
-      boost::system::error_code ec;
-      co_await s->wake.async_wait(net::redirect_error(net::use_awaitable, ec));
-      s->wake.expires_at(steady::time_point::max());
-      continue;
-    }
-    if (!co_await s->ws->send_shared(std::move(*next))) co_return;
-    sent.fetch_add(1, std::memory_order_relaxed);
-    m().sent.inc();
-  }
-}
-
-}  // namespace
-
 void quote_hub::add_routes(http::router& r, const http::filter_list& rest_filters) {
   r.add(
       "GET", "/api/quotes",
@@ -343,10 +389,10 @@ void quote_hub::add_routes(http::router& r, const http::filter_list& rest_filter
                     if (options_.socket_send_buffer_bytes > 0) {
                       ws->set_send_buffer_size(options_.socket_send_buffer_bytes);
                     }
-                    auto s = std::make_shared<session>(ws, options_.client_queue_limit, all);
+                    auto s = std::make_shared<session>(*this, ws, options_.client_queue_limit, all);
                     attach(s);
                     m().clients.inc();
-                    net::co_spawn(ws->get_executor(), write_loop(s, sent_), net::detached);
+                    write_next(s);  // the snapshot (attach() marked the writer busy)
                     // The reader handles subscribe requests and keeps the heartbeat alive.
                     while (auto msg = co_await ws->read_text()) {
                       auto parsed = parse_client_request(*msg, options_.symbols);
@@ -362,11 +408,8 @@ void quote_hub::add_routes(http::router& r, const http::filter_list& rest_filter
                     }
                     detach(s);
                     m().clients.dec();
-                    {
-                      std::lock_guard lock(s->mutex);
-                      s->closing = true;
-                    }
-                    s->wake.cancel();  // on the strand: the writer sees `closing` and ends
+                    std::lock_guard lock(s->mutex);
+                    s->closing = true;  // a write in flight ends the writer when it completes
                   });
 }
 

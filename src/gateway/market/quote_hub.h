@@ -1,10 +1,14 @@
 // The gateway's market data: a cache of the latest quote per symbol, loaded from Redis's
 // `quotes:latest` hash and kept current from Pub/Sub `quotes:*`, served as GET /api/quotes and
 // fanned out to /ws/quotes clients. One Redis subscription serves every client; a quote is
-// one shared payload, queued per client under that client's own small lock.
+// one shared payload, queued per client under that client's own small lock, and written by
+// a plain completion chain on the client's strand (no coroutine, no timer per client).
 // Heartbeats: the http::server pings idle WebSockets and drops dead peers
 // (server_options::ws_idle_timeout); the hub keeps a reader running for that.
 #pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -51,6 +55,7 @@ struct quote_hub_stats {
   std::uint64_t slow_closed;
   std::uint64_t snapshot_loads;
   std::size_t max_queue_seen;  // the largest per-client queue ever observed
+  std::uint64_t writes;        // socket writes that carried the `sent` frames
 };
 
 class quote_hub {
@@ -82,7 +87,13 @@ class quote_hub {
   void deliver(std::uint32_t idx, payload_ptr payload);
   bool load_snapshot();
   void resync_loop();
-  void enqueue(const std::shared_ptr<session>& s, std::uint32_t idx, payload_ptr p);
+  // Queues `p` for `s`; true when s's writer was idle and must be started (write_next).
+  bool enqueue(const std::shared_ptr<session>& s, std::uint32_t idx, payload_ptr p,
+               std::chrono::steady_clock::time_point now);
+  void write_next(const std::shared_ptr<session>& s);
+  void count_written(std::size_t frames);
+  static void on_written(std::shared_ptr<void>& owner, bool ok);
+  static boost::asio::awaitable<void> close_too_slow(http::websocket_ptr ws);
   void attach(const std::shared_ptr<session>& s);
   void detach(const std::shared_ptr<session>& s);
 
@@ -96,9 +107,10 @@ class quote_hub {
   std::vector<std::shared_ptr<session>> clients_;
   std::shared_ptr<const std::vector<std::shared_ptr<session>>> delivery_list_;
   bool clients_changed_ = false;
+  boost::asio::any_io_executor io_executor_;  // the I/O threads' (from the first client)
 
   std::atomic<std::uint64_t> sent_{0}, coalesced_{0}, dropped_{0}, slow_closed_{0},
-      snapshot_loads_{0};
+      snapshot_loads_{0}, writes_{0};
   std::atomic<std::size_t> max_queue_seen_{0};
 
   std::unique_ptr<redis::subscriber> subscriber_;

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -118,6 +119,66 @@ TEST(HttpWebSocket, ConcurrentSendersAreSerialised) {
     seen.insert(m.substr(0, m.find_first_not_of("0123456789", 1)));
   }
   EXPECT_EQ(seen.size(), 2u * per_sender);
+}
+
+// send_frames() batches (written straight to the socket, or through Beast's write lock while
+// one of Beast's writes is in flight) stay whole among send_text() messages and the pongs
+// Beast answers the client's pings with, also when a small receive buffer makes the writes
+// partial: a Beast client would fail on a single misplaced byte.
+struct batch_writer {
+  websocket_ptr ws;
+  int left = 0;
+  std::vector<std::shared_ptr<const std::string>> frames;
+  static void next(std::shared_ptr<void>& owner, bool ok) {
+    auto self = std::static_pointer_cast<batch_writer>(owner);
+    while (ok && self->left > 0) {
+      --self->left;
+      if (!self->ws->send_frames(self->frames, self, &batch_writer::next)) return;
+    }
+  }
+};
+
+net::awaitable<void> text_producer(websocket_ptr ws, int n) {
+  for (int i = 0; i < n; ++i) co_await ws->send_text(std::string(500, 'd'));
+}
+
+net::awaitable<void> batches_handler(websocket_ptr ws, request&) {
+  auto w = std::make_shared<batch_writer>();
+  w->ws = ws;
+  w->left = 100;
+  for (auto [n, c] : {std::pair{10, 'a'}, std::pair{300, 'b'}, std::pair{70'000, 'c'}}) {
+    w->frames.push_back(std::make_shared<const std::string>(static_cast<std::size_t>(n), c));
+  }
+  std::shared_ptr<void> owner = w;
+  batch_writer::next(owner, true);
+  net::co_spawn(ws->get_executor(), text_producer(ws, 100), net::detached);
+  while (co_await ws->read_text()) {
+  }
+}
+
+TEST(HttpWebSocket, FrameBatchesStayWholeAmongTextAndControlFrames) {
+  ws_server s;
+  s.routes.add_websocket("/ws/batches", batches_handler);
+  s.start();
+  ws_client c;
+  c.ws.next_layer().open(tcp::v4());
+  c.ws.next_layer().set_option(net::socket_base::receive_buffer_size(4096));
+  ASSERT_FALSE(c.connect(s.srv->port(), "/ws/batches"));
+  std::this_thread::sleep_for(200ms);  // the server's writes go partial, then pending
+  std::map<char, int> counts;
+  for (int i = 0; i < 400; ++i) {
+    if (i % 7 == 0) c.ws.ping({});
+    const auto m = c.read();
+    ASSERT_FALSE(m.empty());
+    ASSERT_EQ(m.find_first_not_of(m[0]), std::string::npos) << i;
+    const std::map<char, std::size_t> sizes{{'a', 10}, {'b', 300}, {'c', 70'000}, {'d', 500}};
+    ASSERT_EQ(m.size(), sizes.at(m[0])) << m[0];
+    ++counts[m[0]];
+  }
+  EXPECT_EQ(counts, (std::map<char, int>{{'a', 100}, {'b', 100}, {'c', 100}, {'d', 100}}));
+  beast::error_code ec;
+  c.ws.close(bws::close_code::normal, ec);
+  EXPECT_FALSE(ec) << ec.message();
 }
 
 TEST(HttpWebSocket, AuthorizeCanRefuseTheUpgrade) {

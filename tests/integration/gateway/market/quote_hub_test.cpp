@@ -155,6 +155,35 @@ TEST_F(hub_fixture, WebSocketSnapshotThenLive) {
   EXPECT_EQ(c.read(), live);
 }
 
+// What is pending for a client goes out in one write: here the snapshot's two quotes, the
+// second framed by the hub (a 64-bit length: over 65,535 bytes) behind Beast's first. A client
+// reads them as two ordinary messages; then a live pair of a 16-bit and a 7-bit length.
+TEST_F(hub_fixture, PendingQuotesGoOutInOneWriteAsSeparateMessages) {
+  auto btc = quote_json("BTC-USD", "50000.00");
+  auto eth = quote_json("ETH-USD", "3000.00", std::string(70'000, 'e'));
+  hset("BTC-USD", btc);
+  hset("ETH-USD", eth);
+  start();
+  ws_client c;
+  c.connect(srv->port());
+  EXPECT_EQ(c.read(), btc);
+  EXPECT_EQ(c.read(), eth);
+  ASSERT_TRUE(eventually([&] { return hub->stats().sent == 2; }));
+  EXPECT_EQ(hub->stats().writes, 1u);
+
+  auto btc2 = quote_json("BTC-USD", "50001.00", std::string(300, 'b'));
+  auto eth2 = quote_json("ETH-USD", "3001.00");
+  publish("BTC-USD", btc2);
+  publish("ETH-USD", eth2);
+  EXPECT_EQ(c.read(), btc2);
+  EXPECT_EQ(c.read(), eth2);
+  ASSERT_TRUE(eventually([&] { return hub->stats().sent == 4; }));
+  EXPECT_LE(hub->stats().writes, 3u);
+  // The connection is still in step: a request is answered after the quotes.
+  c.send("nonsense");
+  EXPECT_NE(c.read().find("\"BAD_REQUEST\""), std::string::npos);
+}
+
 // Clients leave from the middle of the list (a session knows its slot and the last one moves
 // into it); everyone still connected keeps receiving, the one who left is no longer counted.
 TEST_F(hub_fixture, ClientsLeavingFromTheMiddleKeepTheOthersServed) {
