@@ -87,7 +87,10 @@ ledger_client::ledger_client(net::any_io_executor ex, ledger_client_options opti
       unknown_outcomes_(metrics::default_registry().counter(
           "gateway_ledger_outcome_unknown_total", "Writes sent to TradeLedger with no answer")),
       breaker_state_(metrics::default_registry().gauge(
-          "gateway_ledger_breaker_state", "TradeLedger circuit: 0 closed, 1 open, 2 half-open")) {
+          "gateway_ledger_breaker_state", "TradeLedger circuit: 0 closed, 1 open, 2 half-open")),
+      call_seconds_(metrics::default_registry().histogram(
+          "gateway_ledger_call_duration_seconds",
+          "HTTP exchanges with TradeLedger, each attempt from sending to the whole answer")) {
   auto url = boost::urls::parse_uri(options_.url);
   if (!url || url->scheme() != "http" || url->host().empty()) {
     throw std::invalid_argument("ledger_client: url must be http://host:port");
@@ -127,8 +130,11 @@ net::awaitable<command_result> ledger_client::send(call c, call_context ctx) {
                               {"Content-Type", "application/json"}};
     if (!ctx.request_id.empty()) headers.emplace_back("X-Request-ID", ctx.request_id);
     if (!c.idempotency_key.empty()) headers.emplace_back("Idempotency-Key", c.idempotency_key);
+    const auto sent_at = call_context::clock::now();
     auto req = pool_->request(c.method, c.target, std::move(headers), c.body, left);
     http::client_result res = co_await std::move(req);
+    call_seconds_.observe(
+        std::chrono::duration<double>(call_context::clock::now() - sent_at).count());
 
     const bool not_sent = !res.ok && (res.error == http::client_error::connect_refused ||
                                       res.error == http::client_error::connect_failed ||

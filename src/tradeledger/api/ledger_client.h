@@ -78,6 +78,9 @@ class ledger_client final : public ledger {
   metrics::counter& breaker_refusals_;
   metrics::counter& unknown_outcomes_;
   metrics::gauge& breaker_state_;
+  // Each HTTP exchange with TradeLedger, from sending to the whole answer (or the failure):
+  // compared with TradeLedger's own http_request_duration_seconds, it is the hop's cost.
+  metrics::histogram& call_seconds_;
 };
 
 }  // namespace mc::tradeledger

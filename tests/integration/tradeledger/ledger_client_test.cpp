@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "service_support.h"
+#include "common/metrics/metrics.h"
 #include "support/test_env.h"
 #include "tradeledger/api/ledger_client.h"
 #include "tradeledger/api/request_builder.h"
@@ -63,6 +64,8 @@ std::string field(const tr::command_result& r, std::string_view name) {
 TEST(LedgerClient, AnswersLikeTheInProcessCore) {
   running_service svc;
   client_runner rt;
+  auto& calls = metrics::default_registry().histogram("gateway_ledger_call_duration_seconds", "");
+  const auto calls_before = calls.count();
   tr::ledger& remote = rt.connect(svc.port());
   tr::ledger& local = svc.service().api();
   const std::string user = new_uuid();
@@ -104,6 +107,9 @@ TEST(LedgerClient, AnswersLikeTheInProcessCore) {
   EXPECT_EQ(rt.run(remote.list_orders(q, {})).body, rt.run(local.list_orders(q, {})).body);
   EXPECT_EQ(rt.run(remote.order_book("BTC-USD", 5, {})).body,
             rt.run(local.order_book("BTC-USD", 5, {})).body);
+  // Every exchange with TradeLedger was timed: 11 remote calls above, none retried.
+  EXPECT_EQ(calls.count() - calls_before, 11u);
+  EXPECT_GT(calls.sum(), 0.0);
 }
 
 // A peer that accepts connections and never answers: a TradeLedger that hangs.
