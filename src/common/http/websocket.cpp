@@ -29,12 +29,10 @@ net::awaitable<void> finish_close(websocket::impl& s) {
   (void)ec;  // the peer may already be gone; either way the connection is finished
 }
 
-// The one writer of a connection: writes `first` (which the caller keeps alive), then whatever
-// was queued meanwhile, then a pending close. false when the connection broke.
-net::awaitable<bool> write_then_drain(websocket::impl& s, net::const_buffer first) {
-  s.writing = true;
-  s.ws.text(true);
-  auto [ec, n] = co_await s.ws.async_write(first, use_tuple);
+// Ends the write in progress: what send_text() queued behind it, then a pending close. `ec`
+// is how the write before ended. false when the connection broke.
+net::awaitable<bool> drain_queue(websocket::impl& s, beast::error_code ec) {
+  std::size_t n = 0;
   while (!ec && !s.queue.empty()) {
     std::string next = std::move(s.queue.front());
     s.queue.pop_front();
@@ -48,6 +46,17 @@ net::awaitable<bool> write_then_drain(websocket::impl& s, net::const_buffer firs
   }
   if (s.close_pending && s.open) co_await finish_close(s);
   co_return true;
+}
+
+// The one writer of a connection: writes `first` (which the caller keeps alive), then whatever
+// was queued meanwhile, then a pending close. false when the connection broke.
+net::awaitable<bool> write_then_drain(websocket::impl& s, net::const_buffer first) {
+  s.writing = true;
+  s.ws.text(true);
+  auto [ec, n] = co_await s.ws.async_write(first, use_tuple);
+  (void)n;
+  auto drain = drain_queue(s, ec);  // named: GCC 12 and temporaries in co_await
+  co_return co_await std::move(drain);
 }
 
 constexpr std::size_t max_frame_header = 10;
@@ -77,22 +86,9 @@ std::size_t text_frame_header(char* out, std::size_t n) {
 // then the caller's `done`.
 net::awaitable<void> drain_then_done(websocket::impl& s, std::shared_ptr<void> owner,
                                      websocket::frames_done done) {
-  beast::error_code ec;
-  std::size_t n = 0;
-  while (!ec && !s.queue.empty()) {
-    std::string next = std::move(s.queue.front());
-    s.queue.pop_front();
-    std::tie(ec, n) = co_await s.ws.async_write(net::buffer(next), use_tuple);
-  }
-  s.writing = false;
-  if (ec) {
-    s.open = false;
-    s.queue.clear();
-    done(owner, false);
-    co_return;
-  }
-  if (s.close_pending && s.open) co_await finish_close(s);
-  done(owner, true);
+  auto drain = drain_queue(s, beast::error_code{});
+  const bool ok = co_await std::move(drain);
+  done(owner, ok);
 }
 
 // Completion of send_frames()'s write, on the strand.
