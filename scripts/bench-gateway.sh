@@ -12,20 +12,16 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build/release}
 shift || true
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+. "$ROOT/scripts/lib/common.sh"
+BUILD=$(absolute_build_dir "$ROOT" "$BUILD")
 OUT="$ROOT/build/bench"
 mkdir -p "$OUT"
-for bin in "$BUILD/bench/gateway/gateway_bench" "$BUILD/src/cmd/gateway" "$BUILD/src/cmd/tradeledger" "$BUILD/src/cmd/quotes"; do
-  [ -x "$bin" ] || { echo "bench-gateway: $bin not built" >&2; exit 1; }
-done
+require_built bench-gateway "$BUILD/bench/gateway/gateway_bench" "$BUILD/src/cmd/gateway" \
+  "$BUILD/src/cmd/tradeledger" "$BUILD/src/cmd/quotes"
 
 RUN=$(mktemp -d /tmp/mc-bench-gateway.XXXXXX)
 export MC_RUN_DIR=$RUN MC_PG_PORT=auto MC_REDIS_PORT=auto MC_MODE=services
-# Below the ephemeral range (32768 up), where outgoing connections cannot take the port first.
-free_port() { while :; do p=$(( 20000 + RANDOM % 12000 )); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-GATEWAY_PORT=$(free_port); QUOTES_PORT=$(free_port); TRADE_LEDGER_PORT=$(free_port)
-while [ "$QUOTES_PORT" = "$GATEWAY_PORT" ]; do QUOTES_PORT=$(free_port); done
-while [ "$TRADE_LEDGER_PORT" = "$GATEWAY_PORT" ] || [ "$TRADE_LEDGER_PORT" = "$QUOTES_PORT" ]; do TRADE_LEDGER_PORT=$(free_port); done
+distinct_port GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT
 export GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT
 export MIGRATIONS_DIR=$ROOT/migrations BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warn
 # One load generator on one address would otherwise be throttled after a few dozen requests.

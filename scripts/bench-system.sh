@@ -17,17 +17,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build/release}
 shift || true
 BENCH_ARGS=("$@")
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+. "$ROOT/scripts/lib/common.sh"
+BUILD=$(absolute_build_dir "$ROOT" "$BUILD")
 OUT=${BENCH_OUT:-$ROOT/build/bench}
 mkdir -p "$OUT"
 BENCH=${SYSTEM_BENCH:-$BUILD/bench/system/system_bench}
-for bin in "$BENCH" "$BUILD/src/cmd/gateway" "$BUILD/src/cmd/tradeledger" "$BUILD/src/cmd/quotes" \
-  "$BUILD/src/cmd/monolith"; do
-  [ -x "$bin" ] || { echo "bench-system: $bin not built" >&2; exit 1; }
-done
+require_built bench-system "$BENCH" "$BUILD/src/cmd/gateway" "$BUILD/src/cmd/tradeledger" \
+  "$BUILD/src/cmd/quotes" "$BUILD/src/cmd/monolith"
 
-# Below the ephemeral range (32768 up), where outgoing connections cannot take the port first.
-free_port() { while :; do p=$(( 20000 + RANDOM % 12000 )); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
 export MIGRATIONS_DIR=$ROOT/migrations BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warn HTTP_ACCESS_LOG=false
 # One load generator on one address would otherwise be throttled after a few dozen requests.
 export RATE_LIMIT_USER_PER_SEC=1000000 RATE_LIMIT_USER_BURST=1000000 \
@@ -44,16 +41,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-taken=" "
-next_port() {  # NEXT= a free port not handed out before
-  local p
-  while :; do p=$(free_port); case "$taken" in *" $p "*) ;; *) taken+="$p "; NEXT=$p; return ;; esac; done
-}
 start_shape() {  # services|monolith → PORT_OF[shape], its public port
   local shape=$1 run gw qp tp
   run=$(mktemp -d /tmp/mc-bench-system.XXXXXX)
   RUNS+=("$run")
-  next_port; gw=$NEXT; next_port; qp=$NEXT; next_port; tp=$NEXT
+  distinct_port gw qp tp
   MC_RUN_DIR=$run MC_PG_PORT=auto MC_REDIS_PORT=auto MC_MODE=$shape GATEWAY_PORT=$gw \
     QUOTES_PORT=$qp TRADE_LEDGER_PORT=$tp "$ROOT/scripts/run.sh" background "$BUILD" >/dev/null
   for _ in $(seq 1 300); do

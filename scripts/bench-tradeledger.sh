@@ -9,7 +9,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build/release}
 shift || true
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+. "$ROOT/scripts/lib/common.sh"
+BUILD=$(absolute_build_dir "$ROOT" "$BUILD")
 OUT="$ROOT/build/bench"
 mkdir -p "$OUT"
 : "${POSTGRES_URL:?POSTGRES_URL is not set}" "${REDIS_URL:?REDIS_URL is not set}"

@@ -10,7 +10,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build/release}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+. "$ROOT/scripts/lib/common.sh"
+BUILD=$(absolute_build_dir "$ROOT" "$BUILD")
 OUT="$ROOT/build/bench"
 INFRA="$ROOT/build/bench-infra"
 mkdir -p "$OUT"

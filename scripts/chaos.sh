@@ -39,12 +39,11 @@ while [ $# -gt 0 ]; do
     *) echo "chaos.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+. "$ROOT/scripts/lib/common.sh"
+BUILD=$(absolute_build_dir "$ROOT" "$BUILD")
 CLIENT=$BUILD/tests/chaos/chaos_client
-for bin in "$CLIENT" "$BUILD/src/cmd/gateway" "$BUILD/src/cmd/quotes" "$BUILD/src/cmd/tradeledger" \
-  "$BUILD/src/cmd/monolith"; do
-  [ -x "$bin" ] || { echo "chaos.sh: $bin not built" >&2; exit 1; }
-done
+require_built chaos.sh "$CLIENT" "$BUILD/src/cmd/gateway" "$BUILD/src/cmd/quotes" \
+  "$BUILD/src/cmd/tradeledger" "$BUILD/src/cmd/monolith"
 mkdir -p "$(dirname "$OUT")"
 
 if [ "$MODE" = short ]; then
@@ -55,23 +54,7 @@ fi
 
 RUN=$(mktemp -d /tmp/mc-chaos.XXXXXX)
 export MC_RUN_DIR=$RUN MC_PG_PORT=auto MC_REDIS_PORT=auto MC_MODE=services
-# Below the ephemeral range (32768 up), where outgoing connections cannot take the port first.
-taken=" "
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 12000 ))
-    case "$taken" in *" $p "*) continue ;; esac
-    (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && continue
-    taken+="$p "; echo "$p"; return
-  done
-}
-GATEWAY_PORT=$(free_port); taken+="$GATEWAY_PORT "
-QUOTES_PORT=$(free_port); taken+="$QUOTES_PORT "
-TRADE_LEDGER_PORT=$(free_port); taken+="$TRADE_LEDGER_PORT "
-GW2_PORT=$(free_port); taken+="$GW2_PORT "
-MONO_PORT=$(free_port); taken+="$MONO_PORT "
-LB_PORT=$(free_port); taken+="$LB_PORT "
+distinct_port GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT GW2_PORT MONO_PORT LB_PORT
 export GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT
 export TRADE_LEDGER_URL=http://127.0.0.1:$TRADE_LEDGER_PORT
 export MIGRATIONS_DIR=$ROOT/migrations BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warn HTTP_ACCESS_LOG=false
