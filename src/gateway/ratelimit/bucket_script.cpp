@@ -76,6 +76,25 @@ end
 out[#out + 1] = claimed
 )lua";
 
+// The buckets' integers: the first `count` elements, four per policy.
+std::optional<std::vector<decision>> parse_bucket_elements(
+    const std::vector<const policy*>& policies, const std::vector<redis::reply>& elements,
+    std::size_t count) {
+  if (count != 4 * policies.size()) return std::nullopt;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (elements[i].type != redis::reply_type::integer) return std::nullopt;
+  }
+  std::vector<decision> out;
+  out.reserve(policies.size());
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    const auto* e = &elements[4 * i];
+    if (e[0].integer != 0 && e[0].integer != 1) return std::nullopt;
+    out.push_back(
+        make_decision(*policies[i], e[0].integer == 1, e[1].integer, e[2].integer, e[3].integer));
+  }
+  return out;
+}
+
 std::string compose(std::string_view head, std::string_view tail) {
   std::string s(head);
   s.append(lua_buckets).append(tail).append("return out\n");
@@ -115,9 +134,7 @@ std::optional<admission> parse_admission_reply(const std::vector<const policy*>&
   if (last.type != redis::reply_type::integer || last.integer < -1 || last.integer > 1) {
     return std::nullopt;
   }
-  redis::reply buckets = r;
-  buckets.elements.pop_back();
-  auto decisions = parse_bucket_reply(policies, buckets);
+  auto decisions = parse_bucket_elements(policies, r.elements, r.elements.size() - 1);
   if (!decisions) return std::nullopt;
   const decision d = binding(*decisions);
   const claim_result claimed = last.integer == 1   ? claim_result::taken
@@ -141,21 +158,8 @@ std::vector<std::string> bucket_script_args(const std::vector<const policy*>& po
 
 std::optional<std::vector<decision>> parse_bucket_reply(const std::vector<const policy*>& policies,
                                                         const redis::reply& r) {
-  if (r.type != redis::reply_type::array || r.elements.size() != 4 * policies.size()) {
-    return std::nullopt;
-  }
-  for (const auto& e : r.elements) {
-    if (e.type != redis::reply_type::integer) return std::nullopt;
-  }
-  std::vector<decision> out;
-  out.reserve(policies.size());
-  for (std::size_t i = 0; i < policies.size(); ++i) {
-    const auto* e = &r.elements[4 * i];
-    if (e[0].integer != 0 && e[0].integer != 1) return std::nullopt;
-    out.push_back(
-        make_decision(*policies[i], e[0].integer == 1, e[1].integer, e[2].integer, e[3].integer));
-  }
-  return out;
+  if (r.type != redis::reply_type::array) return std::nullopt;
+  return parse_bucket_elements(policies, r.elements, r.elements.size());
 }
 
 }  // namespace mc::gateway::ratelimit

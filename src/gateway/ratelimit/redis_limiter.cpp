@@ -77,12 +77,13 @@ net::awaitable<admission> redis_limiter::acquire_all_and_claim(std::vector<bucke
     std::vector<const policy*> policies = policies_of(buckets);
     std::vector<std::string> keys = keys_of(buckets);
     keys.push_back(c.key);
+    std::optional<admission> decided;
     auto ask = run_script(admission_script(), std::move(keys), admission_script_args(policies, c),
-                          affinity_of(c.key), now_ns, [&policies](const redis::reply& r) {
-                            return parse_admission_reply(policies, r).has_value();
+                          affinity_of(c.key), now_ns, [&](const redis::reply& r) {
+                            decided = parse_admission_reply(policies, r);
+                            return decided.has_value();
                           });
-    const std::optional<redis::reply> r = co_await std::move(ask);
-    if (r) co_return *parse_admission_reply(policies, *r);
+    if (co_await std::move(ask)) co_return *decided;
   }
   for (const auto& b : buckets) fallback_counter(*b.p).inc();
   const decision d = local_.acquire_all_now(buckets);
@@ -129,26 +130,30 @@ std::vector<std::string> redis_limiter::keys_of(const std::vector<bucket_ref>& b
 net::awaitable<std::optional<std::vector<decision>>> redis_limiter::ask_redis(
     const std::vector<bucket_ref>& buckets, std::int64_t now_ns) {
   std::vector<const policy*> policies = policies_of(buckets);
-  auto ask = run_script(
-      bucket_script(), keys_of(buckets), bucket_script_args(policies), std::nullopt, now_ns,
-      [&policies](const redis::reply& r) { return parse_bucket_reply(policies, r).has_value(); });
-  const std::optional<redis::reply> r = co_await std::move(ask);
-  if (!r) co_return std::nullopt;
-  co_return parse_bucket_reply(policies, *r);
+  std::optional<std::vector<decision>> decided;
+  auto ask = run_script(bucket_script(), keys_of(buckets), bucket_script_args(policies),
+                        std::nullopt, now_ns, [&](const redis::reply& r) {
+                          decided = parse_bucket_reply(policies, r);
+                          return decided.has_value();
+                        });
+  if (!co_await std::move(ask)) co_return std::nullopt;
+  co_return decided;
 }
 
-net::awaitable<std::optional<redis::reply>> redis_limiter::run_script(
-    const redis::script& s, std::vector<std::string> keys, std::vector<std::string> args,
-    std::optional<std::size_t> affinity, std::int64_t now_ns,
-    std::function<bool(const redis::reply&)> valid) {
+net::awaitable<bool> redis_limiter::run_script(const redis::script& s,
+                                               std::vector<std::string> keys,
+                                               std::vector<std::string> args,
+                                               std::optional<std::size_t> affinity,
+                                               std::int64_t now_ns,
+                                               std::function<bool(const redis::reply&)> accept) {
   const auto started = clock_();
   redis::reply r;
   for (std::size_t attempt = 0;; ++attempt) {
     auto call = affinity ? redis_->eval_on(s, keys, args, *affinity) : redis_->eval(s, keys, args);
     r = co_await std::move(call);
-    if (valid(r)) {
+    if (accept(r)) {
       if (using_fallback()) leave_fallback();
-      co_return std::move(r);
+      co_return true;
     }
     redis_errors_.inc();
     // A connection Redis closed while it sat idle (Redis restarted) fails fast and reconnects
@@ -160,7 +165,7 @@ net::awaitable<std::optional<redis::reply>> redis_limiter::run_script(
   }
   next_probe_ns_.store(now_ns + probe_interval_ns(), std::memory_order_relaxed);
   enter_fallback(r);
-  co_return std::nullopt;
+  co_return false;
 }
 
 std::int64_t redis_limiter::probe_interval_ns() const {

@@ -52,12 +52,13 @@ class redis_limiter final : public limiter {
   // The script's decisions, or nullopt after Redis failed (the caller decides locally).
   net::awaitable<std::optional<std::vector<decision>>> ask_redis(
       const std::vector<bucket_ref>& buckets, std::int64_t now_ns);
-  // One script call, once more on a stale socket; the reply if `valid`, else nullopt after
-  // entering the fallback.
-  net::awaitable<std::optional<redis::reply>> run_script(
-      const redis::script& s, std::vector<std::string> keys, std::vector<std::string> args,
-      std::optional<std::size_t> affinity, std::int64_t now_ns,
-      std::function<bool(const redis::reply&)> valid);
+  // One script call, once more on a stale socket. `accept` parses the reply into the caller's
+  // result and says whether it was the script's answer; false (after entering the fallback)
+  // when no reply was accepted.
+  net::awaitable<bool> run_script(const redis::script& s, std::vector<std::string> keys,
+                                  std::vector<std::string> args,
+                                  std::optional<std::size_t> affinity, std::int64_t now_ns,
+                                  std::function<bool(const redis::reply&)> accept);
   static std::size_t affinity_of(const std::string& claim_key);
   static std::vector<const policy*> policies_of(const std::vector<bucket_ref>& buckets);
   std::vector<std::string> keys_of(const std::vector<bucket_ref>& buckets) const;
