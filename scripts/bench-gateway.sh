@@ -82,12 +82,28 @@ if [ -x "$ws_bin" ]; then
 else
   echo "bench-gateway: $ws_bin not built: ws_clients=0, ws_p99_ms=null"
 fi
-python3 - "$OUT/gateway.json" "$ws_clients" "$ws_p99" <<'PY'
+
+# The floor under that figure: the same fan-out with no gateway and no WebSocket client, plain
+# loopback sockets written and read by two lean processes (bench/gateway/loopback_floor.cpp),
+# after the services have stopped. What no gateway on this machine can beat.
+floor_bin="$BUILD/bench/gateway/loopback_floor"
+ws_floor_p99=null
+if [ -x "$floor_bin" ] && [ "$ws_clients" != 0 ]; then
+  cleanup
+  floor_args=(--clients "${WS_CLIENTS:-10000}" --bursts $(( ${WS_SECONDS:-10} * 4 )))
+  echo "== loopback floor: $floor_bin ${floor_args[*]} =="
+  floor_out=$("$floor_bin" "${floor_args[@]}") || echo "bench-gateway: loopback_floor failed" >&2
+  echo "$floor_out"
+  ws_floor_p99=$(sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p' <<<"$floor_out" | tail -1)
+  [ -n "$ws_floor_p99" ] || ws_floor_p99=null
+fi
+python3 - "$OUT/gateway.json" "$ws_clients" "$ws_p99" "$ws_floor_p99" <<'PY'
 import json, sys
-path, clients, p99 = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, clients, p99, floor_p99 = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 result = json.load(open(path))
 result["ws_clients"] = clients
 result["ws_p99_ms"] = None if p99 == "null" else float(p99)
+result["ws_floor_p99_ms"] = None if floor_p99 == "null" else float(floor_p99)
 json.dump(result, open(path, "w"))
 print(json.dumps(result))
 PY

@@ -9,6 +9,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpqxx-dev libpq-dev libhiredis-dev libsodium-dev libjwt-dev libssl-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  liburing-dev  # bench/gateway/loopback_floor --io-uring
   postgresql-15 postgresql-client-15 redis-server redis-tools
   wrk nginx-light curl procps
   docker-compose python3-yaml gettext-base
