@@ -19,6 +19,10 @@ inline constexpr std::size_t default_queue_max = 50'000;
 // Batches applied by the engine but not yet committed (pipelining depth). The engine thread
 // waits when this many are in flight, which in turn lets the command queue fill up.
 inline constexpr std::size_t batches_in_flight_max = 2;
+// Idempotent answers kept in memory (the newest; older keys are answered by the database). At
+// a few hundred bytes each, 100,000 answers take tens of megabytes; a fingerprint of 8 bytes
+// (plus the hash set's overhead) stays for every key.
+inline constexpr std::size_t default_idempotency_window = 100'000;
 // First engine user id given to a gateway user; 1 (house) and 2 (fee) and the rest below are
 // reserved for system accounts.
 inline constexpr std::uint64_t first_user_id = 1000;
@@ -32,6 +36,9 @@ struct core_config {
   bool run_outbox_relay = true;  // publish the outbox to redis_url
   std::size_t batch_max = default_batch_max;
   std::size_t queue_max = default_queue_max;
+  // 0 = every idempotent answer stays in memory. Otherwise at least what batches in flight
+  // can hold, (batches_in_flight_max + 1) x batch_max: those are not in the database yet.
+  std::size_t idempotency_window = default_idempotency_window;
   std::size_t read_connections = 4;                // pg pool for reads
   std::size_t read_queue_max = 1024;               // pg pool jobs waiting
   std::size_t outbox_batch_max = 2000;             // rows per relay round (one PUBLISH pipeline)

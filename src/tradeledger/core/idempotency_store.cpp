@@ -1,5 +1,7 @@
 #include "tradeledger/core/idempotency_store.h"
 
+#include <functional>
+
 #include "tradeledger/api/error_codes.h"
 #include "tradeledger/core/render.h"
 
@@ -15,9 +17,14 @@ std::string idempotency_store::map_key(std::uint64_t user, const std::string& ke
   return k;
 }
 
+std::uint64_t idempotency_store::fingerprint(const std::string& map_key) {
+  return std::hash<std::string>{}(map_key);
+}
+
 void idempotency_store::store(std::string k, idempotent_outcome outcome) {
   auto [it, inserted] = outcomes_.insert_or_assign(k, std::move(outcome));
   if (window_ == 0 || !inserted) return;
+  seen_.insert(fingerprint(k));
   order_.push_back(std::move(k));
   while (order_.size() > window_) {
     outcomes_.erase(order_.front());
@@ -32,10 +39,12 @@ void idempotency_store::restore(std::uint64_t user, const std::string& key,
 
 std::optional<idempotent_outcome> idempotency_store::find(std::uint64_t user,
                                                           const std::string& key) const {
-  auto it = outcomes_.find(map_key(user, key));
+  const std::string k = map_key(user, key);
+  auto it = outcomes_.find(k);
   if (it != outcomes_.end()) return it->second;
-  if (window_ != 0 && lookup_) return lookup_(user, key);
-  return std::nullopt;
+  if (window_ == 0 || !lookup_ || !seen_.contains(fingerprint(k))) return std::nullopt;
+  ++lookups_;
+  return lookup_(user, key);
 }
 
 std::optional<command_result> idempotency_store::replay(std::uint64_t user, const std::string& key,

@@ -3,10 +3,14 @@
 // accepted order's record rides on its order row, a top-up's on its transfer). Engine thread
 // only.
 //
-// Memory can be bounded: with a window of N, only the newest N records stay in memory and an
-// older key is answered by the injected lookup (the database). The window must exceed the
-// records of batches applied but not yet committed (ledger_core: batches_in_flight_max x
-// batch_max), which the database cannot answer yet. Window 0 (the default) keeps everything.
+// Memory can be bounded: with a window of N, only the newest N records stay in memory (their
+// answers are a few hundred bytes each) and an older key is answered by the injected lookup
+// (the database). Every key ever stored leaves an 8-byte fingerprint, so a new key, the usual
+// case, is known to be new without asking the database; only a key that was used before and
+// left the window (or, about once in 2^64, a fingerprint collision: then the lookup finds
+// nothing and the key is new) costs a lookup. The window must exceed the records of batches
+// applied but not yet committed (ledger_core checks it), which the database cannot answer yet.
+// Window 0 (the default) keeps every record.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "tradeledger/api/ledger.h"
@@ -28,7 +33,8 @@ struct idempotent_outcome {
   command_result result;
 };
 
-// Answers a key older than the window (nullopt: never used).
+// Answers a key older than the window (nullopt: never used). May throw (database unreachable):
+// the exception reaches the caller of find()/replay(), and nothing is stored.
 using idempotency_lookup =
     std::function<std::optional<idempotent_outcome>(std::uint64_t user, const std::string& key)>;
 
@@ -47,17 +53,22 @@ class idempotency_store {
   // Stores the answer (and, for a refusal, its row in `out`) and returns it.
   command_result remember(std::uint64_t user, const std::string& key, const std::string& hash,
                           command_result result, std::vector<idempotency_row>& out);
-  // Records held in memory.
+  // Records held in memory, keys fingerprinted (with a window), lookups made.
   std::size_t size() const { return outcomes_.size(); }
+  std::size_t fingerprints() const { return seen_.size(); }
+  std::uint64_t lookups() const { return lookups_; }
 
  private:
   static std::string map_key(std::uint64_t user, const std::string& key);
+  static std::uint64_t fingerprint(const std::string& map_key);
   void store(std::string k, idempotent_outcome outcome);
 
   std::size_t window_;
   idempotency_lookup lookup_;
   std::unordered_map<std::string, idempotent_outcome> outcomes_;  // "<user>/<key>"
-  std::deque<std::string> order_;  // keys oldest first (only with a window)
+  std::deque<std::string> order_;           // keys oldest first (only with a window)
+  std::unordered_set<std::uint64_t> seen_;  // fingerprints of every key (only with a window)
+  mutable std::uint64_t lookups_ = 0;
 };
 
 }  // namespace mc::tradeledger

@@ -18,6 +18,7 @@
 #include "common/money/decimal.h"
 #include "common/pg/migrate.h"
 #include "tradeledger/api/ids.h"
+#include "tradeledger/core/idempotency_records.h"
 #include "tradeledger/core/json_out.h"
 #include "tradeledger/core/quote_message.h"
 #include "tradeledger/core/reads.h"
@@ -58,9 +59,41 @@ ledger_core::ledger_core(core_config config)
           "tradeledger_commands_refused_total", "Commands refused: queue full or stopping")),
       persist_retries_total_(metrics::default_registry().counter(
           "tradeledger_persist_retries_total",
-          "Batch writes interrupted by a lost database connection (resolved, then retried)")) {
+          "Batch writes interrupted by a lost database connection (resolved, then retried)")),
+      idempotency_lookups_total_(metrics::default_registry().counter(
+          "tradeledger_idempotency_lookups_total",
+          "Idempotency keys older than the memory window, answered by the database")) {
   if (config_.batch_max == 0 || config_.queue_max == 0) {
     throw std::invalid_argument("tradeledger: batch_max and queue_max must be positive");
+  }
+  if (config_.idempotency_window != 0 &&
+      config_.idempotency_window < (batches_in_flight_max + 1) * config_.batch_max) {
+    throw std::invalid_argument(
+        "tradeledger: the idempotency window must hold the batches in flight: at least " +
+        std::to_string((batches_in_flight_max + 1) * config_.batch_max) + " (or 0)");
+  }
+  seq_.bound_idempotency(
+      config_.idempotency_window,
+      [this](std::uint64_t user, const std::string& key) { return lookup_idempotency(user, key); });
+}
+
+// Engine thread: a key that left the memory window. Its own connection, opened on first use
+// and dropped after an error (the next lookup reconnects), so the lookup never waits behind
+// the read pool's queue.
+std::optional<idempotent_outcome> ledger_core::lookup_idempotency(std::uint64_t user,
+                                                                  const std::string& key) {
+  idempotency_lookups_total_.inc();
+  try {
+    if (!lookup_conn_) {
+      lookup_conn_ = std::make_unique<pqxx::connection>(config_.postgres_url);
+      pqxx::nontransaction(*lookup_conn_)
+          .exec("SET statement_timeout = " +
+                std::to_string(config_.read_statement_timeout_ms.count()));
+    }
+    return read_idempotent_outcome(*lookup_conn_, user, key);
+  } catch (...) {
+    lookup_conn_.reset();
+    throw;
   }
 }
 

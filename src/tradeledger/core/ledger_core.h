@@ -11,6 +11,8 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -70,6 +72,7 @@ class ledger_core final : public ledger {
   std::uint64_t outbox_published() const { return relay_ ? relay_->published() : 0; }
 
  private:
+  std::optional<idempotent_outcome> lookup_idempotency(std::uint64_t user, const std::string& key);
   struct batch_job {
     batch rows;
     std::vector<completion_ptr> done;
@@ -119,6 +122,7 @@ class ledger_core final : public ledger {
   std::unique_ptr<outbox_relay> relay_;
   std::unique_ptr<redis::subscriber> quotes_;
   std::unique_ptr<pg::pool> reads_;
+  std::unique_ptr<pqxx::connection> lookup_conn_;  // engine thread: lookup_idempotency()
   std::thread engine_thread_;
   std::thread persister_thread_;
   std::atomic<bool> running_{false};
@@ -142,6 +146,7 @@ class ledger_core final : public ledger {
   metrics::counter& commands_total_;
   metrics::counter& rejected_busy_total_;
   metrics::counter& persist_retries_total_;
+  metrics::counter& idempotency_lookups_total_;
 };
 
 }  // namespace mc::tradeledger

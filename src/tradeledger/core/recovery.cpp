@@ -7,6 +7,7 @@
 
 #include <pqxx/pqxx>
 
+#include "tradeledger/core/idempotency_records.h"
 #include "tradeledger/core/render.h"
 #include "tradeledger/core/row_codec.h"
 
@@ -118,28 +119,11 @@ recovery_summary recover(const std::string& postgres_url, sequencer& seq) {
   }
 
   // Idempotent outcomes: accepted orders (their rows), top-ups (their transfers) and refusals.
-  for (const auto& r : tx.exec(
-           "SELECT user_id, idempotency_key, request_hash, 201, '', '', response "
-           "FROM tradeledger.orders "
-           "UNION ALL SELECT a.user_id, t.topup_key, t.request_hash, 200, '', '', t.response "
-           "FROM tradeledger.transfers t JOIN tradeledger.accounts a ON a.id = t.credit_account "
-           "WHERE t.topup_key IS NOT NULL "
-           "UNION ALL SELECT user_id, key, request_hash, status, error_code, message, response "
-           "FROM tradeledger.idempotency")) {
-    idempotent_outcome o;
-    o.request_hash = r[2].as<std::string>();
-    o.result.status = r[3].as<int>();
-    const std::string code = r[4].as<std::string>();
-    if (!code.empty()) {
-      const auto e = parse_api_code(code);
-      if (!e) refuse("unknown error code in an idempotency record: " + code);
-      o.result.error = *e;
-    }
-    o.result.message = r[5].as<std::string>();
-    o.result.body = r[6].as<std::string>();
-    seq.restore_idempotency(r[0].as<std::uint64_t>(), r[1].as<std::string>(), std::move(o));
-    ++summary.idempotency_records;
-  }
+  for_each_idempotent_outcome(tx,
+                              [&](std::uint64_t user, std::string key, idempotent_outcome outcome) {
+                                seq.restore_idempotency(user, key, std::move(outcome));
+                                ++summary.idempotency_records;
+                              });
 
   for (const auto& r : tx.exec("SELECT user_id, symbol, qty, cost_basis, realized_pnl "
                                "FROM tradeledger.positions")) {

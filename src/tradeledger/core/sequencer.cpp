@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 
 #include "common/log/log.h"
 #include "common/money/decimal.h"
@@ -65,6 +66,10 @@ void sequencer::restore_external_balance(engine::asset_id asset, std::int64_t ba
 
 void sequencer::restore_open_order(order_row row) {
   orders_.open(std::move(row));
+}
+
+void sequencer::bound_idempotency(std::size_t window, idempotency_lookup lookup) {
+  idempotency_ = idempotency_store(window, std::move(lookup));
 }
 
 void sequencer::restore_idempotency(std::uint64_t user, const std::string& key,
@@ -250,7 +255,14 @@ std::variant<std::uint64_t, command_result> sequencer::admit(const std::string& 
   const auto uuid = normalize_uuid(user_id);
   if (!uuid) return make_error(error_code::bad_request, "user_id must be a UUID");
   if (key.empty()) return make_error(error_code::bad_request, "an idempotency key is required");
-  if (auto seen = replay(*uuid, key, request_hash)) return std::move(*seen);
+  try {
+    if (auto seen = replay(*uuid, key, request_hash)) return std::move(*seen);
+  } catch (const std::exception& e) {
+    // A key older than the memory window, and the database could not say how it was
+    // answered: the command does not run (certainly not applied), and the client retries.
+    return make_error(error_code::unavailable,
+                      std::string("cannot read this idempotency key's record: ") + e.what());
+  }
   return users_.ensure(*uuid, out_->users);
 }
 

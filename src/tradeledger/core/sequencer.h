@@ -41,6 +41,12 @@ class sequencer {
   const engine::matching_engine& engine() const { return engine_; }
   const market_table& markets() const { return markets_; }
 
+  // ---- set-up (before recovery) ----
+  // Keeps only the newest `window` idempotent answers in memory; `lookup` answers older keys
+  // (see idempotency_store). 0 keeps every answer.
+  void bound_idempotency(std::size_t window, idempotency_lookup lookup);
+  const idempotency_store& idempotency() const { return idempotency_; }
+
   // ---- recovery (before the first batch) ----
   void restore_user(std::uint64_t id, const std::string& external_id);
   void restore_external_balance(engine::asset_id asset, std::int64_t balance);

@@ -29,6 +29,9 @@ service_config load_service_config(const config::env_reader& env) {
       env.integer("OUTBOX_STREAM_MAXLEN", c.outbox_stream_maxlen, 1000, 1'000'000'000);
   c.queue_max = static_cast<std::size_t>(
       env.integer("TRADE_LEDGER_QUEUE_MAX", static_cast<int64_t>(default_queue_max), 1, 1 << 24));
+  c.idempotency_window = static_cast<std::size_t>(
+      env.integer("TRADE_LEDGER_IDEMPOTENCY_WINDOW",
+                  static_cast<int64_t>(default_idempotency_window), 0, 1 << 30));
   c.db_connections = static_cast<std::size_t>(env.integer("TRADE_LEDGER_DB_CONNECTIONS", 4, 1, 64));
   c.auth_cache_max =
       static_cast<std::size_t>(env.integer("SERVICE_TOKEN_CACHE_MAX", 4096, 1, 1 << 20));

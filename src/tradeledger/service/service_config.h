@@ -29,6 +29,8 @@ struct service_config {
   std::size_t body_limit_bytes = 64 * 1024;     // HTTP_BODY_LIMIT_BYTES: larger → 413
   std::size_t batch_max = default_batch_max;    // TRADE_LEDGER_BATCH_MAX: commands per commit
   std::size_t queue_max = default_queue_max;    // TRADE_LEDGER_QUEUE_MAX: waiting commands
+  // TRADE_LEDGER_IDEMPOTENCY_WINDOW: idempotent answers kept in memory (0 = all)
+  std::size_t idempotency_window = default_idempotency_window;
   std::int64_t outbox_stream_maxlen = 100'000;  // OUTBOX_STREAM_MAXLEN: entries per event stream
   std::size_t db_connections = 4;               // TRADE_LEDGER_DB_CONNECTIONS (reads)
   std::size_t auth_cache_max = 4096;            // SERVICE_TOKEN_CACHE_MAX: verified tokens kept

@@ -35,6 +35,7 @@ core_config make_core_config(const service_config& c) {
   cc.house_liquidity = c.house_liquidity;
   cc.batch_max = c.batch_max;
   cc.queue_max = c.queue_max;
+  cc.idempotency_window = c.idempotency_window;
   cc.outbox_stream_maxlen = c.outbox_stream_maxlen;
   cc.read_connections = c.db_connections;
   return cc;

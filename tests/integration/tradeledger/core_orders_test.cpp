@@ -2,6 +2,8 @@
 // market orders with and without liquidity, funds checks, top-ups, idempotency, ownership.
 #include "core_test_util.h"
 
+#include "common/metrics/metrics.h"
+
 namespace mc::tradeledger::test {
 namespace {
 
@@ -268,6 +270,46 @@ TEST_F(CoreOrders, IdempotentReplayAndMismatch) {
   EXPECT_EQ(list.at("orders").as_array().size(), 1u);
   req2.qty += 1;  // the same key with another request
   EXPECT_EQ(place(req2).error, error_code::idem_mismatch);
+}
+
+// A bounded memory window: every kind of record (top-up, accepted order, refusal) that left it
+// is answered by PostgreSQL byte for byte, also after a restart; new keys never ask.
+TEST_F(CoreOrders, KeysOlderThanTheMemoryWindowAreAnsweredByTheDatabase) {
+  auto config = make_config(false);
+  config.batch_max = 2;
+  config.idempotency_window = 6;  // the least batch_max 2 allows: 3 batches
+  auto& lookups = metrics::default_registry().counter("tradeledger_idempotency_lookups_total", "");
+  start_with(config);
+  const auto a = new_user();
+  const auto funded = topup(a, "1000.00", "USD", "old-topup");
+  ASSERT_EQ(funded.status, 200);
+  const auto refused_req = order(a, "SELL", "LIMIT", "50000.00", "1");  // no BTC to sell
+  const auto refused = place(refused_req);
+  ASSERT_EQ(refused.status, 422);
+  const auto placed_req = order(a, "BUY", "LIMIT", "40000.00", "0.01");
+  const auto placed = place(placed_req);
+  ASSERT_EQ(placed.status, 201);
+
+  const auto before_new_keys = lookups.value();
+  for (int i = 0; i < 12; ++i) ASSERT_EQ(topup(a, "1.00").status, 200);
+  EXPECT_EQ(lookups.value(), before_new_keys);  // new keys: fingerprints, not the database
+  const auto usd = balance(a, "USD");
+
+  const auto check_replays = [&](std::uint64_t expected_lookups) {
+    const auto from_db = lookups.value();
+    EXPECT_EQ(topup(a, "1000.00", "USD", "old-topup").body, funded.body);
+    EXPECT_EQ(place(refused_req).body, refused.body);
+    EXPECT_EQ(place(placed_req).body, placed.body);
+    EXPECT_EQ(topup(a, "999.00", "USD", "old-topup").error, error_code::idem_mismatch);
+    EXPECT_EQ(lookups.value(), from_db + expected_lookups);
+    EXPECT_EQ(balance(a, "USD"), usd);  // no replay moved money
+  };
+  check_replays(4);
+  core_->stop();
+  // Recovery fingerprints every key and leaves the last records it reads in the window:
+  // refusals come last, so the refused order's replay is answered from memory.
+  start_with(config);
+  check_replays(3);
 }
 
 TEST_F(CoreOrders, ListOrdersFiltersAndPages) {

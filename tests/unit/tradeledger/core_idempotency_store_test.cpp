@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <stdexcept>
 
 #include "tradeledger/core/idempotency_store.h"
 
@@ -55,8 +56,44 @@ TEST(CoreIdempotencyStore, OlderKeysAreAnsweredByTheLookup) {
   EXPECT_EQ(lookups, 0);
   EXPECT_EQ(s.replay(1000, "k0", "h0")->body, "b0");  // evicted: the database answers
   EXPECT_EQ(s.replay(1000, "k1", "x")->error, error_code::idem_mismatch);
+  EXPECT_EQ(lookups, 2);
+  // A key never used is known to be new without asking the database.
   EXPECT_FALSE(s.replay(1000, "k9", "h"));
-  EXPECT_EQ(lookups, 3);
+  EXPECT_FALSE(s.replay(1001, "k0", "h0"));  // another user's key of the same name
+  EXPECT_EQ(lookups, 2);
+  EXPECT_EQ(s.lookups(), 2u);
+  EXPECT_EQ(s.fingerprints(), 5u);
+}
+
+TEST(CoreIdempotencyStore, RestoredKeysAreFingerprintedAndTheWindowHoldsOnlyTheNewest) {
+  int lookups = 0;
+  idempotency_store s(2,
+                      [&](std::uint64_t, const std::string&) -> std::optional<idempotent_outcome> {
+                        ++lookups;
+                        return idempotent_outcome{"h", answer("from the database")};
+                      });
+  for (int i = 0; i < 1000; ++i) {
+    s.restore(1000, "k" + std::to_string(i), idempotent_outcome{"h", answer("b")});
+  }
+  EXPECT_EQ(s.size(), 2u);
+  EXPECT_EQ(s.fingerprints(), 1000u);
+  EXPECT_EQ(s.replay(1000, "k0", "h")->body, "from the database");
+  EXPECT_EQ(s.replay(1000, "k999", "h")->body, "b");
+  EXPECT_FALSE(s.replay(1000, "k1000", "h"));
+  EXPECT_EQ(lookups, 1);
+}
+
+TEST(CoreIdempotencyStore, AFailedLookupReachesTheCallerAndStoresNothing) {
+  idempotency_store s(1,
+                      [](std::uint64_t, const std::string&) -> std::optional<idempotent_outcome> {
+                        throw std::runtime_error("database unreachable");
+                      });
+  std::vector<idempotency_row> rows;
+  s.remember(1000, "old", "h", answer("b"), rows);
+  s.remember(1000, "new", "h", answer("b"), rows);
+  EXPECT_THROW(s.replay(1000, "old", "h"), std::runtime_error);
+  EXPECT_EQ(s.size(), 1u);
+  EXPECT_TRUE(rows.empty());
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
+#include <stdexcept>
 
 #include "engine/market_spec.h"
 #include "tradeledger/api/request_builder.h"
@@ -115,6 +117,39 @@ TEST(CoreQuoteNormaliser, QuoteTicksAreRoundedSafelyAndSizedToTheLot) {
   EXPECT_FALSE(seq.make_tick("BTC-USD", "2.00", "1.00", "1", "1", false));  // crossed
   EXPECT_FALSE(seq.make_tick("XRP-USD", "1.00", "2.00", "1", "1", false));
   EXPECT_FALSE(seq.make_tick("BTC-USD", "abc", "2.00", "1", "1", false));
+}
+
+TEST(CoreSequencer, AnUnreadableOldKeyAnswersUnavailableAndRunsNothing) {
+  sequencer seq(engine::default_config(), false);
+  bool database_up = true;
+  std::map<std::string, idempotent_outcome> database;
+  seq.bound_idempotency(1, [&](std::uint64_t, const std::string& key) {
+    if (!database_up) throw std::runtime_error("connection refused");
+    auto it = database.find(key);
+    return it == database.end() ? std::optional<idempotent_outcome>{} : it->second;
+  });
+  batch b;
+  seq.begin_batch(b);
+  const auto first = seq.topup(topup(alice, "10.00", "USD", "t1"));
+  ASSERT_EQ(first.status, 200);
+  database["t1"] = idempotent_outcome{b.transfers.at(0).request_hash, first};
+  EXPECT_EQ(seq.topup(topup(alice, "20.00", "USD", "t2")).status, 200);  // t1 leaves the window
+  seq.end_batch();
+
+  batch next;
+  seq.begin_batch(next);
+  database_up = false;
+  const auto refused = seq.topup(topup(alice, "10.00", "USD", "t1"));
+  EXPECT_EQ(refused.error, error_code::unavailable);
+  database_up = true;
+  const auto replayed = seq.topup(topup(alice, "10.00", "USD", "t1"));
+  EXPECT_EQ(replayed.status, 200);
+  EXPECT_EQ(replayed.body, first.body);
+  seq.end_batch();
+  // Neither the refusal nor the replay wrote anything: the money moved once.
+  EXPECT_TRUE(next.transfers.empty());
+  EXPECT_TRUE(next.idempotency.empty());
+  EXPECT_EQ(seq.idempotency().lookups(), 2u);
 }
 
 }  // namespace

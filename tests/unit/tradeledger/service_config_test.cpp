@@ -40,6 +40,7 @@ TEST(ServiceConfig, Defaults) {
   EXPECT_TRUE(c.access_log);
   EXPECT_EQ(c.log_level, "info");
   EXPECT_EQ(c.batch_max, default_batch_max);
+  EXPECT_EQ(c.idempotency_window, default_idempotency_window);
   EXPECT_EQ(c.queue_max, default_queue_max);
 }
 
@@ -49,11 +50,13 @@ TEST(ServiceConfig, Overrides) {
   m["HOUSE_LIQUIDITY"] = "false";
   m["HTTP_THREADS"] = "4";
   m["TRADE_LEDGER_BATCH_MAX"] = "250";
+  m["TRADE_LEDGER_IDEMPOTENCY_WINDOW"] = "0";
   const service_config c = load(m);
   EXPECT_EQ(c.port, 9000);
   EXPECT_FALSE(c.house_liquidity);
   EXPECT_EQ(c.http_threads, 4);
   EXPECT_EQ(c.batch_max, 250u);
+  EXPECT_EQ(c.idempotency_window, 0u);
 }
 
 TEST(ServiceConfig, EachBadValueNamesItsVariable) {
@@ -71,6 +74,7 @@ TEST(ServiceConfig, EachBadValueNamesItsVariable) {
       {"POSTGRES_URL", "mysql://x/y"},
       {"REDIS_URL", "http://x"},
       {"TRADE_LEDGER_BATCH_MAX", "0"},
+      {"TRADE_LEDGER_IDEMPOTENCY_WINDOW", "-1"},
       {"TRADE_LEDGER_QUEUE_MAX", "-1"},
   };
   for (const auto& [name, value] : bad) {
