@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "engine/market_spec.h"
+#include "tradeledger/api/error_codes.h"
 #include "tradeledger/core/sequencer.h"
 
 namespace mc::tradeledger {
@@ -288,7 +289,9 @@ struct place_spec {
 
 class model_test {
  public:
-  explicit model_test(std::uint64_t seed)
+  // idempotency_window > 0: the sequencer keeps only that many answers in memory and reads
+  // older keys from `committed_`, the records of the batches before (as from the database).
+  explicit model_test(std::uint64_t seed, std::size_t idempotency_window = 0)
       : cfg_(engine::default_config()),
         rng_(seed),
         m_(cfg_),
@@ -305,6 +308,13 @@ class model_test {
       std::snprintf(b, sizeof b, "%08x-0000-4000-8000-%012d", 0xaaaa0000u + i, i);
       users_.push_back(b);
     }
+    if (idempotency_window > 0) {
+      seq_.bound_idempotency(
+          idempotency_window, [this](std::uint64_t user, const std::string& key) {
+            auto it = committed_.find({user, key});
+            return it == committed_.end() ? std::optional<idempotent_outcome>{} : it->second;
+          });
+    }
   }
 
   std::string run(int batches) {
@@ -316,6 +326,7 @@ class model_test {
   const std::map<std::string, int>& seen() const { return seen_; }
   int commands() const { return commands_; }
   int self_trades() const { return m_.stp; }
+  std::uint64_t idempotency_lookups() const { return seq_.idempotency().lookups(); }
 
  private:
   int pick(int n) { return static_cast<int>(rng_() % static_cast<std::uint64_t>(n)); }
@@ -834,6 +845,34 @@ class model_test {
     seq_.end_batch();
     what_ = "end of batch";
     if (failure_.empty()) check_batch(b, before, held_before);
+    commit_records(b);
+  }
+
+  // The idempotency records the batch's rows carry, as the database would return them.
+  void commit_records(const batch& b) {
+    for (const auto& a : b.accounts) account_users_[a.id] = static_cast<std::uint64_t>(a.user_id);
+    for (const auto& o : b.orders) {
+      if (o.idempotency_key.empty()) continue;
+      command_result r;
+      r.status = 201;
+      r.body = o.response;
+      committed_[{static_cast<std::uint64_t>(o.user_id), o.idempotency_key}] = {o.request_hash, r};
+    }
+    for (const auto& t : b.transfers) {
+      if (t.topup_key.empty()) continue;
+      command_result r;
+      r.status = 200;
+      r.body = t.response;
+      committed_[{account_users_.at(t.credit_account), t.topup_key}] = {t.request_hash, r};
+    }
+    for (const auto& row : b.idempotency) {
+      command_result r;
+      r.status = row.status;
+      r.error = parse_api_code(row.error_code).value_or(error_code::none);
+      r.message = row.message;
+      r.body = row.response;
+      committed_[{static_cast<std::uint64_t>(row.user_id), row.key}] = {row.request_hash, r};
+    }
   }
 
   std::string users_by_id(i64 id) {
@@ -971,6 +1010,8 @@ class model_test {
   std::map<std::string, int> seen_;
   m_order pending_order_;
   i64 pending_id_ = 0;
+  std::map<std::pair<std::uint64_t, std::string>, idempotent_outcome> committed_;
+  std::map<i64, std::uint64_t> account_users_;
 };
 
 TEST(CoreSequencerModel, RandomBatchesMatchTheReferenceLedger) {
@@ -996,6 +1037,21 @@ TEST(CoreSequencerModel, RandomBatchesMatchTheReferenceLedger) {
     EXPECT_GT(seen[k], 0) << k << " never happened";
   }
   EXPECT_GT(stp, 0);
+}
+
+// The same commands with only the newest 100 answers in memory (batches hold up to 60): every
+// older key is read back from the committed records, and nothing the model checks changes.
+TEST(CoreSequencerModel, ABoundedIdempotencyWindowAnswersTheSame) {
+  std::map<std::string, int> seen;
+  for (std::uint64_t seed : {5u, 6u}) {
+    model_test t(seed, 100);
+    EXPECT_EQ(t.run(150), "") << "seed " << seed;
+    EXPECT_GT(t.idempotency_lookups(), 20u) << "seed " << seed << ": the window was never left";
+    for (const auto& [k, n] : t.seen()) seen[k] += n;
+  }
+  for (const char* k : {"place 201 replay", "topup 200 replay", "place 422", "topup 422"}) {
+    EXPECT_GT(seen[k], 0) << k << " never happened";
+  }
 }
 
 }  // namespace
