@@ -29,8 +29,15 @@ using steady = std::chrono::steady_clock;
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
+// Room for a whole typical answer in one read: Beast reads at least 512 bytes, else what the
+// buffer has free, so an unreserved buffer took a ledger answer of 521 bytes in two reads (two
+// wake-ups and an epoll re-arm on the path of every call).
+constexpr std::size_t read_buffer_bytes = 16 * 1024;
+
 struct connection {
-  explicit connection(const net::any_io_executor& ex) : stream(ex) {}
+  explicit connection(const net::any_io_executor& ex) : stream(ex) {
+    buffer.reserve(read_buffer_bytes);
+  }
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
 };
