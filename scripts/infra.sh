@@ -4,6 +4,7 @@
 #   scripts/infra.sh stop  [--dir D]                                  stop both cleanly
 #   scripts/infra.sh stop-redis|start-redis|stop-pg|start-pg [--dir D] one server (failure tests)
 #   scripts/infra.sh env   [--dir D]                                  print POSTGRES_URL / REDIS_URL
+#   scripts/infra.sh drop-test-databases [--dir D]                    drop the tests' t_* databases
 # Ports "auto" pick free ones (used by tests). PostgreSQL runs as the unprivileged user
 # 'microcoin' when the caller is root, because postgres refuses to run as root.
 set -euo pipefail
@@ -182,8 +183,16 @@ case "$cmd" in
   stop-pg) load_ports; stop_pg ;;
   start-pg) load_ports; start_pg ;;
   env) print_env ;;
+  drop-test-databases)  # left by test processes that died before dropping their own (t_*)
+    load_ports
+    psql "postgresql://microcoin@127.0.0.1:$PG_PORT/microcoin" -qAtc \
+      "SELECT datname FROM pg_database WHERE datname LIKE 't\_%'" |
+      while read -r db; do
+        psql "postgresql://microcoin@127.0.0.1:$PG_PORT/microcoin" -qc \
+          "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null || true
+      done ;;
   pids)  # the server processes, for tests that check nothing is left behind
     if [ -f "$PGDATA/postmaster.pid" ]; then head -1 "$PGDATA/postmaster.pid"; fi
     if [ -f "$DIR/redis.pid" ]; then cat "$DIR/redis.pid"; fi ;;
-  *) sed -n '2,9p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,10p' "$0" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 // Reads the env file written by `scripts/infra.sh start` (the ctest fixture) and hands out
-// per-test databases created from template0.
+// per-test databases created from template0, dropped again when the test process exits (a
+// full run creates hundreds, ~8 MB each: kept, they filled the disk).
 #include "support/test_env.h"
 
 #include <arpa/inet.h>
@@ -11,9 +12,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <random>
 #include <stdexcept>
+#include <vector>
 
 namespace mc::test {
 namespace {
@@ -48,6 +51,31 @@ std::string postgres_admin_url() {
   return value("POSTGRES_URL");
 }
 
+namespace {
+
+// Databases this process created; dropped at exit, forcibly (a server the test started may
+// still hold a connection). Best effort: a failure leaves a database for the next prune.
+std::vector<std::string>& created_databases() {
+  static std::vector<std::string> names;
+  return names;
+}
+
+void drop_created_databases() {
+  auto& names = created_databases();
+  if (names.empty()) return;
+  try {
+    pqxx::connection admin(postgres_admin_url());
+    for (const auto& name : names) {
+      pqxx::nontransaction tx(admin);
+      tx.exec0("DROP DATABASE IF EXISTS " + tx.quote_name(name) + " WITH (FORCE)");
+    }
+  } catch (const std::exception&) {
+  }
+  names.clear();
+}
+
+}  // namespace
+
 std::string fresh_database() {
   static std::atomic<int> counter{0};
   std::random_device rd;
@@ -56,6 +84,11 @@ std::string fresh_database() {
   pqxx::connection admin(postgres_admin_url());
   pqxx::nontransaction tx(admin);
   tx.exec0("CREATE DATABASE " + tx.quote_name(name) + " TEMPLATE template0");
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  static const bool registered = (created_databases(), std::atexit(drop_created_databases) == 0);
+  (void)registered;
+  created_databases().push_back(name);
   std::string url = postgres_admin_url();
   return url.substr(0, url.rfind('/') + 1) + name;
 }
