@@ -42,13 +42,16 @@ pool::~pool() {
   for (auto& w : workers_) w.join();
 }
 
+std::string with_connect_timeout(const std::string& url, int seconds) {
+  if (url.find("connect_timeout") != std::string::npos) return url;
+  const std::string timeout = std::to_string(seconds);
+  const bool is_url = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+  if (!is_url) return url + " connect_timeout=" + timeout;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=" + timeout;
+}
+
 std::string pool::conninfo() const {
-  std::string info = config_.url;
-  if (info.find("connect_timeout") != std::string::npos) return info;
-  std::string timeout = std::to_string(config_.connect_timeout_s);
-  bool is_url = info.rfind("postgresql://", 0) == 0 || info.rfind("postgres://", 0) == 0;
-  if (!is_url) return info + " connect_timeout=" + timeout;
-  return info + (info.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=" + timeout;
+  return with_connect_timeout(config_.url, config_.connect_timeout_s);
 }
 
 void pool::submit(std::unique_ptr<job> j, std::chrono::milliseconds queue_wait) {

@@ -54,6 +54,10 @@ struct pool_config {
 
 // The pool could not start the job: queue full, waited longer than queue_wait_ms, or the
 // pool is shutting down. The job was not run.
+// `url` (a URL or a key=value conninfo) with libpq's connect_timeout added unless it has one:
+// without it a connect to an unreachable host waits for the kernel's TCP timeout (minutes).
+std::string with_connect_timeout(const std::string& url, int seconds);
+
 class pool_busy : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

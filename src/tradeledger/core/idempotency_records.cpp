@@ -46,8 +46,13 @@ idempotent_outcome decode(const pqxx::row& r) {
 void for_each_idempotent_outcome(
     pqxx::transaction_base& tx,
     const std::function<void(std::uint64_t, std::string, idempotent_outcome)>& f) {
-  for (const auto& r : tx.exec(outcomes_query(false))) {
-    f(r[0].as<std::uint64_t>(), r[1].as<std::string>(), decode(r));
+  // Through a cursor, a slice at a time: the rows hold every answer ever given, and loading
+  // them into one result would make the start-up's memory grow with the whole history.
+  constexpr std::size_t rows_per_fetch = 10'000;
+  pqxx::icursorstream rows(tx, outcomes_query(false), "idempotent_outcomes", rows_per_fetch);
+  pqxx::result slice;
+  while (rows >> slice) {
+    for (const auto& r : slice) f(r[0].as<std::uint64_t>(), r[1].as<std::string>(), decode(r));
   }
 }
 

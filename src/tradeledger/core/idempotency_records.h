@@ -14,7 +14,10 @@
 
 namespace mc::tradeledger {
 
-// Calls `f(user, key, outcome)` for every stored outcome (recovery, in its snapshot).
+// Calls `f(user, key, outcome)` for every stored outcome (recovery, in its snapshot), reading
+// them through a cursor. The order is the query's (orders, then top-ups, then refusals), not
+// recency: after a restart the memory window holds the last ones read, and a key outside it
+// costs one indexed lookup.
 void for_each_idempotent_outcome(
     pqxx::transaction_base& tx,
     const std::function<void(std::uint64_t, std::string, idempotent_outcome)>& f);

@@ -32,6 +32,8 @@ namespace {
 constexpr double batch_size_buckets[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
 // Default depth of the order-book read when the caller passes none (depth <= 0).
 constexpr int book_depth_default = 20;
+// libpq's connect timeout for the engine thread's idempotency lookups (libpq's minimum is 2).
+constexpr int lookup_connect_timeout_s = 2;
 
 template <class... F>
 struct overloaded : F... {
@@ -79,13 +81,15 @@ ledger_core::ledger_core(core_config config)
 
 // Engine thread: a key that left the memory window. Its own connection, opened on first use
 // and dropped after an error (the next lookup reconnects), so the lookup never waits behind
-// the read pool's queue.
+// the read pool's queue. Every wait is bounded (connect timeout, statement timeout): the
+// engine thread stands still meanwhile.
 std::optional<idempotent_outcome> ledger_core::lookup_idempotency(std::uint64_t user,
                                                                   const std::string& key) {
   idempotency_lookups_total_.inc();
   try {
     if (!lookup_conn_) {
-      lookup_conn_ = std::make_unique<pqxx::connection>(config_.postgres_url);
+      lookup_conn_ = std::make_unique<pqxx::connection>(
+          pg::with_connect_timeout(config_.postgres_url, lookup_connect_timeout_s));
       pqxx::nontransaction(*lookup_conn_)
           .exec("SET statement_timeout = " +
                 std::to_string(config_.read_statement_timeout_ms.count()));

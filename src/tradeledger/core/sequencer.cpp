@@ -260,8 +260,9 @@ std::variant<std::uint64_t, command_result> sequencer::admit(const std::string& 
   } catch (const std::exception& e) {
     // A key older than the memory window, and the database could not say how it was
     // answered: the command does not run (certainly not applied), and the client retries.
+    log::warn("idempotency lookup failed", {{"error", e.what()}});
     return make_error(error_code::unavailable,
-                      std::string("cannot read this idempotency key's record: ") + e.what());
+                      "the record of this idempotency key cannot be read now; retry");
   }
   return users_.ensure(*uuid, out_->users);
 }
