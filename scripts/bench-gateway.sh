@@ -90,9 +90,10 @@ floor_bin="$BUILD/bench/gateway/loopback_floor"
 ws_floor_p99=null
 if [ -x "$floor_bin" ] && [ "$ws_clients" != 0 ]; then
   cleanup
-  floor_args=(--clients "${WS_CLIENTS:-10000}" --bursts $(( ${WS_SECONDS:-10} * 4 )))
+  floor_args=(--clients "$ws_clients" --bursts $(( ${WS_SECONDS:-10} * 4 )))
   echo "== loopback floor: $floor_bin ${floor_args[*]} =="
-  floor_out=$("$floor_bin" "${floor_args[@]}") || echo "bench-gateway: loopback_floor failed" >&2
+  floor_out=$(timeout 300 "$floor_bin" "${floor_args[@]}") ||
+    echo "bench-gateway: loopback_floor failed" >&2
   echo "$floor_out"
   ws_floor_p99=$(sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p' <<<"$floor_out" | tail -1)
   [ -n "$ws_floor_p99" ] || ws_floor_p99=null

@@ -8,9 +8,12 @@
 // kernel's loopback TCP (send, receive, wake-ups) and the two processes sharing the cores.
 //   loopback_floor [--clients 10000] [--bursts 40] [--bytes 420] [--interval-ms 250]
 //                  [--writer-threads 2] [--reader-threads 2] [--io-uring]
-// Prints "floor N clients ... p50 X ms p99 Y ms max Z ms". --io-uring (when built with
+// A first, uncounted burst warms up (threads, epoll registration). Prints "floor N clients ...
+// p50 X ms p99 Y ms max Z ms". --io-uring (when built with
 // liburing) submits the sends in batches of 256 per system call instead of one each.
 #include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -27,6 +30,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -79,40 +83,53 @@ void run_reader(const options& o, sockaddr_in server, int out) {
     if (connect(fd, reinterpret_cast<sockaddr*>(&server), sizeof server) != 0) die("connect");
     set_nonblocking(fd);
   }
-  const std::int64_t expected = std::int64_t{o.clients} * o.bursts;
+  // One warm-up burst (start-up: threads, epoll registration) is read but not counted.
+  const std::int64_t expected = std::int64_t{o.clients} * (o.bursts + 1);
   std::atomic<std::int64_t> messages{0};
   std::vector<std::vector<double>> per_thread(static_cast<std::size_t>(o.reader_threads));
   std::vector<std::thread> threads;
   for (int t = 0; t < o.reader_threads; ++t) {
     threads.emplace_back([&, t] {
       const int ep = epoll_create1(0);
+      std::size_t open = 0;
       for (std::size_t i = static_cast<std::size_t>(t); i < fds.size();
            i += static_cast<std::size_t>(o.reader_threads)) {
         epoll_event e{};
         e.events = EPOLLIN;
-        e.data.fd = fds[i];
+        e.data.u64 = i;
         epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &e);
+        ++open;
       }
       auto& latencies = per_thread[static_cast<std::size_t>(t)];
       latencies.reserve(static_cast<std::size_t>(expected / o.reader_threads + 1));
-      std::vector<char> buf(static_cast<std::size_t>(o.bytes) * 16);
+      const auto bytes = static_cast<std::size_t>(o.bytes);
+      std::vector<char> buf(bytes * 16);
+      std::vector<std::string> partial(fds.size());  // a message split across reads, per socket
       epoll_event events[512];
-      int idle_waits = 0;  // a message lost or split would otherwise keep us waiting forever
-      while (messages.load(std::memory_order_relaxed) < expected && idle_waits < 25) {
+      int idle_waits = 0;  // a lost message would otherwise keep us waiting forever
+      while (open > 0 && messages.load(std::memory_order_relaxed) < expected && idle_waits < 25) {
         const int n = epoll_wait(ep, events, 512, 200);
         idle_waits = n > 0 ? 0 : idle_waits + 1;
         for (int k = 0; k < n; ++k) {
-          const ssize_t got = recv(events[k].data.fd, buf.data(), buf.size(), 0);
-          if (got < static_cast<ssize_t>(sizeof(std::int64_t))) continue;
-          // Whole messages only (loopback delivers each send whole when the reader keeps up;
-          // a coalesced read counts each message in it at the time it was read).
+          const auto slot = static_cast<std::size_t>(events[k].data.u64);
+          const ssize_t got = recv(fds[slot], buf.data(), buf.size(), 0);
+          if (got < 0 && errno == EAGAIN) continue;
+          if (got <= 0) {  // the writer is gone
+            epoll_ctl(ep, EPOLL_CTL_DEL, fds[slot], nullptr);
+            --open;
+            continue;
+          }
           const std::int64_t read_at = now_ns();
-          for (ssize_t at = 0; at + o.bytes <= got; at += o.bytes) {
+          std::string& carry = partial[slot];
+          carry.append(buf.data(), static_cast<std::size_t>(got));
+          std::size_t at = 0;
+          for (; carry.size() - at >= bytes; at += bytes) {
             std::int64_t started;
-            std::memcpy(&started, buf.data() + at, sizeof started);
-            latencies.push_back(static_cast<double>(read_at - started) / 1e6);
+            std::memcpy(&started, carry.data() + at, sizeof started);
+            if (started != 0) latencies.push_back(static_cast<double>(read_at - started) / 1e6);
             messages.fetch_add(1, std::memory_order_relaxed);
           }
+          carry.erase(0, at);
         }
       }
       close(ep);
@@ -133,13 +150,8 @@ void send_plain(const std::vector<int>& fds, const char* msg, int bytes, int fir
 }
 
 #if MC_HAVE_LIBURING
-void send_io_uring(const std::vector<int>& fds, const char* msg, int bytes, int first, int step) {
-  thread_local io_uring ring;
-  thread_local bool ready = false;
-  if (!ready) {
-    if (io_uring_queue_init(512, &ring, 0) != 0) die("io_uring_queue_init");
-    ready = true;
-  }
+void send_io_uring(io_uring& ring, const std::vector<int>& fds, const char* msg, int bytes,
+                   int first, int step) {
   constexpr unsigned batch = 256;
   unsigned pending = 0;
   for (std::size_t i = static_cast<std::size_t>(first); i < fds.size();
@@ -228,36 +240,57 @@ int main(int argc, char** argv) {
 
   std::vector<int> fds(static_cast<std::size_t>(o.clients));
   for (auto& fd : fds) {
+    pollfd waiting{listener, POLLIN, 0};
+    if (poll(&waiting, 1, 10'000) != 1) {  // the reader died (descriptors?) or stalled
+      kill(reader, SIGKILL);
+      die("accept: no client for 10 s (raise `ulimit -n`?)");
+    }
     fd = accept(listener, nullptr, nullptr);
     if (fd < 0) die("accept (raise `ulimit -n`)");
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // as the gateway's sockets
   }
+#if MC_HAVE_LIBURING
+  std::vector<io_uring> rings(o.io_uring ? static_cast<std::size_t>(o.writer_threads) : 0);
+  for (auto& ring : rings) {
+    if (io_uring_queue_init(512, &ring, 0) != 0) die("io_uring_queue_init");
+  }
+#endif
   std::vector<char> msg(static_cast<std::size_t>(o.bytes), 'q');
-  for (int b = 0; b < o.bursts; ++b) {
-    const std::int64_t started = now_ns();
+  for (int b = 0; b <= o.bursts; ++b) {  // burst 0 is the warm-up: a start of 0, not counted
+    const std::int64_t now = now_ns();
+    const std::int64_t started = b == 0 ? 0 : now;
     std::memcpy(msg.data(), &started, sizeof started);
     std::vector<std::thread> writers;
     for (int t = 0; t < o.writer_threads; ++t) {
       writers.emplace_back([&, t] {
 #if MC_HAVE_LIBURING
-        if (o.io_uring) return send_io_uring(fds, msg.data(), o.bytes, t, o.writer_threads);
+        if (o.io_uring) {
+          return send_io_uring(rings[static_cast<std::size_t>(t)], fds, msg.data(), o.bytes, t,
+                               o.writer_threads);
+        }
 #endif
         send_plain(fds, msg.data(), o.bytes, t, o.writer_threads);
       });
     }
     for (auto& w : writers) w.join();
-    std::this_thread::sleep_until(steady::time_point(std::chrono::nanoseconds(started)) +
+    std::this_thread::sleep_until(steady::time_point(std::chrono::nanoseconds(now)) +
                                   std::chrono::milliseconds(o.interval_ms));
   }
+#if MC_HAVE_LIBURING
+  for (auto& ring : rings) io_uring_queue_exit(&ring);
+#endif
 
-  std::vector<double> all;
-  double chunk[4096];
+  std::string raw;  // the reader's latencies, raw doubles
+  char chunk[1 << 16];
   for (;;) {
     const ssize_t got = read(results[0], chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) continue;
     if (got <= 0) break;
-    all.insert(all.end(), chunk, chunk + got / static_cast<ssize_t>(sizeof(double)));
+    raw.append(chunk, static_cast<std::size_t>(got));
   }
+  std::vector<double> all(raw.size() / sizeof(double));
+  std::memcpy(all.data(), raw.data(), all.size() * sizeof(double));
   int status = 0;
   waitpid(reader, &status, 0);
   for (int fd : fds) close(fd);
