@@ -50,6 +50,16 @@ std::string with_connect_timeout(const std::string& url, int seconds) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=" + timeout;
 }
 
+std::unique_ptr<pqxx::connection> connect_bounded(const std::string& url, int connect_timeout_s,
+                                                  std::chrono::milliseconds statement_timeout) {
+  auto conn = std::make_unique<pqxx::connection>(with_connect_timeout(url, connect_timeout_s));
+  if (statement_timeout.count() > 0) {
+    pqxx::nontransaction tx(*conn);
+    tx.exec("SET statement_timeout = " + std::to_string(statement_timeout.count()));
+  }
+  return conn;
+}
+
 std::string pool::conninfo() const {
   return with_connect_timeout(config_.url, config_.connect_timeout_s);
 }
@@ -103,12 +113,7 @@ void pool::worker_loop() {
     }
     if (!conn) {
       try {
-        conn = std::make_unique<pqxx::connection>(conninfo_);
-        if (config_.statement_timeout_ms.count() > 0) {
-          pqxx::nontransaction tx(*conn);
-          tx.exec("SET statement_timeout = " +
-                  std::to_string(config_.statement_timeout_ms.count()));
-        }
+        conn = connect_bounded(conninfo_, config_.connect_timeout_s, config_.statement_timeout_ms);
         if (opened_before) {
           std::lock_guard lock(mutex_);
           ++reconnects_;

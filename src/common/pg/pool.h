@@ -52,12 +52,17 @@ struct pool_config {
   std::chrono::milliseconds ping_timeout_ms{1000};
 };
 
-// The pool could not start the job: queue full, waited longer than queue_wait_ms, or the
-// pool is shutting down. The job was not run.
 // `url` (a URL or a key=value conninfo) with libpq's connect_timeout added unless it has one:
 // without it a connect to an unreachable host waits for the kernel's TCP timeout (minutes).
 std::string with_connect_timeout(const std::string& url, int seconds);
 
+// A session whose waits are bounded: connect within `connect_timeout_s`, and every statement
+// cancelled by the server after `statement_timeout` (0: none). Throws on failure.
+std::unique_ptr<pqxx::connection> connect_bounded(const std::string& url, int connect_timeout_s,
+                                                  std::chrono::milliseconds statement_timeout);
+
+// The pool could not start the job: queue full, waited longer than queue_wait_ms, or the
+// pool is shutting down. The job was not run.
 class pool_busy : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -8,8 +8,8 @@ namespace mc::tradeledger {
 
 namespace {
 
-// Columns: user_id, key, request_hash, status, error_code, message, response. `where_*` narrow
-// each part to one (user, key) when given, as $1 and $2.
+// Columns: user_id, key, request_hash, status, error_code, message, response. With `one_key`,
+// each part is narrowed to one (user, key), given as $1 and $2.
 std::string outcomes_query(bool one_key) {
   const std::string order_where = one_key ? " WHERE user_id = $1 AND idempotency_key = $2" : "";
   const std::string topup_where = one_key ? " AND a.user_id = $1 AND t.topup_key = $2" : "";

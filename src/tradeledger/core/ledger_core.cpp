@@ -88,11 +88,8 @@ std::optional<idempotent_outcome> ledger_core::lookup_idempotency(std::uint64_t 
   idempotency_lookups_total_.inc();
   try {
     if (!lookup_conn_) {
-      lookup_conn_ = std::make_unique<pqxx::connection>(
-          pg::with_connect_timeout(config_.postgres_url, lookup_connect_timeout_s));
-      pqxx::nontransaction(*lookup_conn_)
-          .exec("SET statement_timeout = " +
-                std::to_string(config_.read_statement_timeout_ms.count()));
+      lookup_conn_ = pg::connect_bounded(config_.postgres_url, lookup_connect_timeout_s,
+                                         config_.read_statement_timeout_ms);
     }
     return read_idempotent_outcome(*lookup_conn_, user, key);
   } catch (...) {
