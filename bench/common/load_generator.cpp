@@ -108,8 +108,7 @@ load_result run_closed_loop(const load_options& opt, const call_factory& make_ca
     net::co_spawn(
         ioc,
         [&]() -> net::awaitable<void> {
-          http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", opt.port,
-                                 one_connection());
+          http::client_pool pool("127.0.0.1", opt.port, one_connection());
           while (clock_type::now() < end) {
             const std::uint64_t my_seq = seq++;
             http_call c = make_call(my_seq);
@@ -148,8 +147,7 @@ load_result run_open_loop(const load_options& opt, const call_factory& make_call
     net::co_spawn(
         ioc,
         [&]() -> net::awaitable<void> {
-          http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", opt.port,
-                                 one_connection());
+          http::client_pool pool("127.0.0.1", opt.port, one_connection());
           net::steady_timer timer(co_await net::this_coro::executor);
           // The free worker takes the earliest request not yet taken.
           for (std::uint64_t slot; (slot = next_slot++) < total;) {

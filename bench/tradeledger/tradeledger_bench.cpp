@@ -198,7 +198,7 @@ double closed_loop(const options& opt, std::uint16_t port, order_flow& flow,
     net::co_spawn(
         ioc,
         [&, i]() -> net::awaitable<void> {
-          mc::http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", port);
+          mc::http::client_pool pool("127.0.0.1", port);
           std::mt19937_64 r(static_cast<std::uint64_t>(i) * 0x9e3779b97f4a7c15ULL + 1);
           while (clock_type::now() < end) {
             auto o = flow.next(r);
@@ -236,7 +236,7 @@ latency_result open_loop(const options& opt, std::uint16_t port, order_flow& flo
   const auto total = static_cast<std::uint64_t>(rate * seconds);
   mc::http::client_options copts;
   copts.max_idle_connections = 1024;
-  auto pool = std::make_shared<mc::http::client_pool>(ioc.get_executor(), "127.0.0.1", port, copts);
+  auto pool = std::make_shared<mc::http::client_pool>("127.0.0.1", port, copts);
   const auto start = clock_type::now() + std::chrono::milliseconds(50);
   net::co_spawn(
       ioc,

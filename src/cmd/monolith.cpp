@@ -29,12 +29,13 @@ int main() {
   mc::log::parse_level(gateway_config.log_level, lvl);
   mc::log::init("monolith", lvl);
 
-  net::io_context ioc;
+  mc::io::event_loops loops(static_cast<unsigned>(gateway_config.http_threads));
+  net::io_context& ioc = loops.main();  // quotes' feed and publisher run here
   int rc = 1;
   try {
     mc::tradeledger::ledger_core ledger(mc::tradeledger::make_core_config(ledger_config));
     ledger.start();  // migrate, recover and audit before anything is served
-    mc::gateway::gateway_app gateway(gateway_config, ledger, ioc);
+    mc::gateway::gateway_app gateway(gateway_config, ledger, loops.executors());
     mc::quotes::quotes_service quotes(quotes_config, ioc);
 
     mc::http::router router;
@@ -48,19 +49,17 @@ int main() {
           co_return gateway_ok&& quotes_ok;
         },
         "monolith");
-    mc::http::server server(ioc, mc::gateway::public_server_options(gateway_config, "monolith"),
+    mc::http::server server(loops, mc::gateway::public_server_options(gateway_config, "monolith"),
                             router);
     mc::log::info("monolith listening", {{"port", std::to_string(server.port())}});
     quotes.start();
     gateway.start();
-    rc = mc::http::run_until_signal(
-        ioc, server, static_cast<unsigned>(gateway_config.http_threads),
-        [&]() -> net::awaitable<void> {
-          gateway.stop();
-          quotes.stop();
-          ledger.stop();  // commits the last batch and flushes the outbox
-          co_return;
-        });
+    rc = mc::http::run_until_signal(loops, server, [&]() -> net::awaitable<void> {
+      gateway.stop();
+      quotes.stop();
+      ledger.stop();  // commits the last batch and flushes the outbox
+      co_return;
+    });
     // Let the feed's coroutines observe the cancellation before the services go away.
     ioc.restart();
     ioc.run_for(std::chrono::milliseconds{200});

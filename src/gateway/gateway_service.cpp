@@ -28,7 +28,7 @@ namespace {
 
 redis::async_client_options redis_options() {
   redis::async_client_options options;
-  options.connections = 2;  // each pipelines: two keep both I/O threads busy
+  options.connections = 1;  // per event loop (each pipelines any number of calls)
   // A request waits at most this long for Redis before the gateway falls back (rate limits)
   // or goes ahead without the lock (idempotency): Redis trouble must not stall the API.
   options.queue_wait_ms = std::chrono::milliseconds{250};
@@ -73,13 +73,14 @@ ratelimit::limiter_options rate_limits(const gateway_config& c) {
 }  // namespace
 
 struct gateway_app::parts {
-  // Redis runs on the server's io_context: a Redis call costs no thread hand-off.
-  parts(const gateway_config& c, tradeledger::ledger& ledger, net::any_io_executor io)
+  // Redis runs on the server's event loops: a Redis call costs no thread hand-off.
+  parts(const gateway_config& c, tradeledger::ledger& ledger,
+        const std::vector<net::any_io_executor>& loops)
       : db(pool_options(c.postgres_url)),
-        redis(io, c.redis_url, redis_options()),
+        redis(loops, c.redis_url, redis_options()),
         accounts(auth_settings(c), db),
         limits(rate_limits(c)),
-        limiter(io, c.redis_url, limits),
+        limiter(loops, c.redis_url, limits),
         trading(ledger, markets(), api::public_api_options{c.ledger_timeout}),
         quotes(quote_settings(c)),
         orders(c.redis_url) {}
@@ -94,10 +95,11 @@ struct gateway_app::parts {
   api::order_stream orders;
 };
 
-gateway_app::gateway_app(gateway_config config, tradeledger::ledger& ledger, net::io_context& io)
+gateway_app::gateway_app(gateway_config config, tradeledger::ledger& ledger,
+                         const std::vector<net::any_io_executor>& loops)
     : config_(std::move(config)) {
   pg::migrate(config_.postgres_url, "gateway", config_.migrations_dir + "/gateway");
-  parts_ = std::make_unique<parts>(config_, ledger, io.get_executor());
+  parts_ = std::make_unique<parts>(config_, ledger, loops);
 }
 
 gateway_app::~gateway_app() {
@@ -163,7 +165,7 @@ int main_from_env() {
   log::level lvl = log::level::info;
   log::parse_level(config.log_level, lvl);
   log::init("gateway", lvl);
-  net::io_context ioc;
+  io::event_loops loops(static_cast<unsigned>(config.http_threads));
   std::unique_ptr<tradeledger::ledger_client> ledger;
   std::unique_ptr<gateway_app> app;
   http::router router;
@@ -176,12 +178,13 @@ int main_from_env() {
     lo.max_attempts = config.ledger_attempts;
     lo.breaker.failure_threshold = config.breaker_failures;
     lo.breaker.open_for = config.breaker_open;
-    ledger = std::make_unique<tradeledger::ledger_client>(ioc.get_executor(), lo, markets());
-    app = std::make_unique<gateway_app>(config, *ledger, ioc);
+    ledger = std::make_unique<tradeledger::ledger_client>(lo, markets());
+    app = std::make_unique<gateway_app>(config, *ledger, loops.executors());
     app->add_routes(router);
     http::add_health_routes(
         router, [&app] { return app->ready(); }, "gateway");
-    server = std::make_unique<http::server>(ioc, public_server_options(config, "gateway"), router);
+    server =
+        std::make_unique<http::server>(loops, public_server_options(config, "gateway"), router);
   } catch (const std::exception& e) {
     // Migration or bind failures: one clear line and a non-zero exit, not std::terminate.
     log::error("gateway failed to start", {{"error", e.what()}});
@@ -189,11 +192,10 @@ int main_from_env() {
   }
   log::info("gateway listening", {{"port", std::to_string(server->port())}});
   app->start();
-  return http::run_until_signal(ioc, *server, static_cast<unsigned>(config.http_threads),
-                                [&]() -> net::awaitable<void> {
-                                  app->stop();
-                                  co_return;
-                                });
+  return http::run_until_signal(loops, *server, [&]() -> net::awaitable<void> {
+    app->stop();
+    co_return;
+  });
 }
 
 }  // namespace mc::gateway

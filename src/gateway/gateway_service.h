@@ -20,8 +20,10 @@ namespace net = boost::asio;
 
 class gateway_app {
  public:
-  // Applies the gateway schema migrations (throws when they fail); connects lazily.
-  gateway_app(gateway_config config, tradeledger::ledger& ledger, net::io_context& ioc);
+  // Applies the gateway schema migrations (throws when they fail); connects lazily. Redis
+  // connections are spread over `loops`, the executors of the server's event loops.
+  gateway_app(gateway_config config, tradeledger::ledger& ledger,
+              const std::vector<net::any_io_executor>& loops);
   ~gateway_app();
   gateway_app(const gateway_app&) = delete;
   gateway_app& operator=(const gateway_app&) = delete;

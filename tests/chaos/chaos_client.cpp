@@ -477,7 +477,7 @@ kind kind_of(std::uint64_t slot) {
 net::awaitable<void> worker(chaos& c) {
   mc::http::client_options co;
   co.max_idle_connections = 1;
-  mc::http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", c.opt.port, co);
+  mc::http::client_pool pool("127.0.0.1", c.opt.port, co);
   while (!c.stopping) {
     const std::uint64_t slot = c.next_slot++;
     const auto due =
@@ -532,7 +532,7 @@ net::awaitable<void> stop_watch(chaos& c) {
 
 // Afterwards: resolve every unanswered key, then check every acknowledgement.
 net::awaitable<void> reconcile(chaos& c) {
-  mc::http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", c.opt.port);
+  mc::http::client_pool pool("127.0.0.1", c.opt.port);
   auto& f = c.fig;
   const double dl = 60;
 

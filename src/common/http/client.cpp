@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -17,7 +18,10 @@
 
 #include <cerrno>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
+
+#include "common/io/event_loops.h"
 
 namespace mc::http {
 namespace {
@@ -89,33 +93,39 @@ std::optional<std::string_view> client_result::header(std::string_view name) con
 }
 
 struct client_pool::impl {
-  net::any_io_executor executor;
   std::string host;
   std::uint16_t port;
   std::string host_header;
   client_options opts;
   mutable std::mutex mutex;
-  std::vector<std::unique_ptr<connection>> idle;  // guarded by mutex
+  // Idle connections by the event loop they were made on (see event_loops.h): a request takes
+  // one of its own loop's, so its answer is read on the thread that is waiting for it.
+  std::unordered_map<const void*, std::vector<std::unique_ptr<connection>>> idle;  // by mutex
   std::atomic<std::uint64_t> opened{0};
 
-  std::unique_ptr<connection> take_idle() {
+  std::unique_ptr<connection> take_idle(const void* loop) {
     std::lock_guard lock(mutex);
-    while (!idle.empty()) {
-      auto c = std::move(idle.back());
-      idle.pop_back();
+    auto it = idle.find(loop);
+    if (it == idle.end()) return nullptr;
+    auto& list = it->second;
+    while (!list.empty()) {
+      auto c = std::move(list.back());
+      list.pop_back();
       if (still_alive(*c)) return c;
     }
     return nullptr;
   }
 
-  void give_back(std::unique_ptr<connection> c) {
+  void give_back(const void* loop, std::unique_ptr<connection> c) {
     c->stream.expires_never();
     std::lock_guard lock(mutex);
-    if (idle.size() < opts.max_idle_connections) idle.push_back(std::move(c));
+    auto& list = idle[loop];
+    if (list.size() < opts.max_idle_connections) list.push_back(std::move(c));
   }
 
   // Resolves (skipped for IP literals) and connects before `deadline`.
-  net::awaitable<std::unique_ptr<connection>> connect(steady::time_point deadline,
+  net::awaitable<std::unique_ptr<connection>> connect(const net::any_io_executor& loop,
+                                                      steady::time_point deadline,
                                                       client_result& error) {
     using namespace net::experimental::awaitable_operators;
     std::vector<tcp::endpoint> endpoints;
@@ -124,8 +134,8 @@ struct client_pool::impl {
     if (!ec) {
       endpoints.emplace_back(address, port);
     } else {
-      tcp::resolver resolver(executor);
-      net::steady_timer timer(executor, deadline);
+      tcp::resolver resolver(loop);
+      net::steady_timer timer(loop, deadline);
       auto done = co_await (resolver.async_resolve(host, std::to_string(port), use_tuple) ||
                             timer.async_wait(use_tuple));
       if (done.index() == 1) {
@@ -139,7 +149,7 @@ struct client_pool::impl {
       }
       for (const auto& entry : results) endpoints.push_back(entry.endpoint());
     }
-    auto c = std::make_unique<connection>(executor);
+    auto c = std::make_unique<connection>(loop);
     c->stream.expires_at(deadline);
     auto [cec, ep] = co_await c->stream.async_connect(endpoints, use_tuple);
     if (cec) {
@@ -159,10 +169,8 @@ struct client_pool::impl {
   }
 };
 
-client_pool::client_pool(net::any_io_executor ex, std::string host, std::uint16_t port,
-                         client_options opts)
+client_pool::client_pool(std::string host, std::uint16_t port, client_options opts)
     : impl_(std::make_shared<impl>()) {
-  impl_->executor = std::move(ex);
   impl_->host = std::move(host);
   impl_->port = port;
   impl_->host_header = impl_->host + ":" + std::to_string(port);
@@ -173,7 +181,9 @@ client_pool::~client_pool() = default;
 
 std::size_t client_pool::idle_count() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->idle.size();
+  std::size_t n = 0;
+  for (const auto& [loop, list] : impl_->idle) n += list.size();
+  return n;
 }
 
 std::uint64_t client_pool::connections_opened() const {
@@ -200,13 +210,15 @@ net::awaitable<client_result> client_pool::request(std::string method, std::stri
   req.body() = std::move(body);
   req.prepare_payload();
   const bool may_retry_after_send = idempotent(method);
+  const net::any_io_executor loop = io::loop_executor(co_await net::this_coro::executor);
+  const void* loop_key = io::loop_of(loop);
 
   for (int attempt = 0;; ++attempt) {
-    std::unique_ptr<connection> c = attempt == 0 ? self->take_idle() : nullptr;
+    std::unique_ptr<connection> c = attempt == 0 ? self->take_idle(loop_key) : nullptr;
     const bool reused = c != nullptr;
     if (!c) {
       client_result error;
-      c = co_await self->connect(deadline_at, error);
+      c = co_await self->connect(loop, deadline_at, error);
       if (!c) co_return error;
     }
     const bool can_retry = reused && attempt == 0;
@@ -239,7 +251,7 @@ net::awaitable<client_result> client_pool::request(std::string method, std::stri
     for (const auto& f : msg) result.headers.emplace_back(f.name_string(), f.value());
     result.body = std::move(msg.body());
     if (msg.keep_alive()) {
-      self->give_back(std::move(c));
+      self->give_back(loop_key, std::move(c));
     }
     co_return result;
   }
@@ -249,7 +261,7 @@ client_result request_blocking(std::string host, std::uint16_t port, std::string
                                std::string target, header_list headers, std::string body,
                                std::chrono::milliseconds deadline) {
   net::io_context ioc;
-  client_pool pool(ioc.get_executor(), std::move(host), port);
+  client_pool pool(std::move(host), port);
   auto result = net::co_spawn(ioc,
                               pool.request(std::move(method), std::move(target), std::move(headers),
                                            std::move(body), deadline),

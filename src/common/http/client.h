@@ -3,7 +3,6 @@
 // deadline covering connect, write and read. Safe to share between threads and coroutines.
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
@@ -43,15 +42,16 @@ struct client_result {
 };
 
 struct client_options {
-  std::size_t max_idle_connections = 16;   // more idle connections than this are closed
+  std::size_t max_idle_connections = 16;   // per event loop; more idle ones are closed
   std::size_t body_limit_bytes = 8 << 20;  // larger responses: bad_response
   std::size_t header_limit_bytes = 64 * 1024;
 };
 
+// Connections are made on, and reused only by requests from, the event loop of the calling
+// coroutine (see event_loops.h), so an answer is read by the thread that waits for it.
 class client_pool {
  public:
-  client_pool(net::any_io_executor ex, std::string host, std::uint16_t port,
-              client_options opts = {});
+  client_pool(std::string host, std::uint16_t port, client_options opts = {});
   ~client_pool();
   client_pool(const client_pool&) = delete;
   client_pool& operator=(const client_pool&) = delete;

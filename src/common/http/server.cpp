@@ -167,8 +167,13 @@ struct connection {
 
 class server::impl : public std::enable_shared_from_this<impl> {
  public:
-  impl(net::io_context& ioc, server_options opts, router& r)
-      : ioc_(ioc), opts_(std::move(opts)), router_(r), acceptor_(net::make_strand(ioc)) {
+  // Listens on `accept_loop`; each accepted connection lives on the loop `next_loop` gives.
+  impl(net::io_context& accept_loop, std::function<net::io_context&()> next_loop,
+       server_options opts, router& r)
+      : next_loop_(std::move(next_loop)),
+        opts_(std::move(opts)),
+        router_(r),
+        acceptor_(net::make_strand(accept_loop)) {
     // One clear line for the operator: which address failed and why.
     const auto fail = [&](std::string_view step, const beast::error_code& ec) {
       throw std::runtime_error("http: cannot " + std::string(step) + " " + opts_.bind_address +
@@ -294,7 +299,7 @@ class server::impl : public std::enable_shared_from_this<impl> {
 
   net::awaitable<void> accept_loop(std::shared_ptr<impl> self) {
     for (;;) {
-      net::any_io_executor strand = net::make_strand(ioc_);
+      net::any_io_executor strand = net::make_strand(next_loop_());
       auto [ec, socket] = co_await acceptor_.async_accept(strand, use_tuple);
       if (ec) {
         if (stopping_.load() || ec == net::error::operation_aborted || !acceptor_.is_open()) break;
@@ -611,7 +616,7 @@ class server::impl : public std::enable_shared_from_this<impl> {
     if (socket->is_open()) co_await socket->close(close_code);
   }
 
-  net::io_context& ioc_;
+  std::function<net::io_context&()> next_loop_;
   server_options opts_;
   router& router_;
   tcp::acceptor acceptor_;
@@ -627,7 +632,15 @@ class server::impl : public std::enable_shared_from_this<impl> {
 };
 
 server::server(net::io_context& ioc, server_options opts, router& r)
-    : impl_(std::make_shared<impl>(ioc, std::move(opts), r)) {
+    : impl_(std::make_shared<impl>(
+          ioc, [&ioc]() -> net::io_context& { return ioc; }, std::move(opts), r)) {
+  impl_->start();
+}
+
+server::server(io::event_loops& loops, server_options opts, router& r)
+    : impl_(std::make_shared<impl>(
+          loops.main(), [&loops]() -> net::io_context& { return loops.next(); }, std::move(opts),
+          r)) {
   impl_->start();
 }
 
@@ -648,15 +661,17 @@ std::size_t server::connection_count() const noexcept {
   return impl_->connection_count();
 }
 
-int run_until_signal(net::io_context& ioc, server& srv, unsigned threads,
-                     std::function<net::awaitable<void>()> after_drain) {
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const beast::error_code& ec, int signo) {
+namespace {
+
+// On SIGINT or SIGTERM: drain the server, run `after_drain`, then `stop`.
+void stop_on_signal(net::signal_set& signals, net::io_context& ioc, server& srv,
+                    std::function<net::awaitable<void>()> after_drain, std::function<void()> stop) {
+  signals.async_wait([&ioc, &srv, after_drain, stop](const beast::error_code& ec, int signo) {
     if (ec) return;
     mc::log::info("shutdown signal received", {{"signal", std::to_string(signo)}});
     net::co_spawn(
         ioc,
-        [&ioc, &srv, after_drain]() -> net::awaitable<void> {
+        [&srv, after_drain, stop]() -> net::awaitable<void> {
           const bool drained = co_await srv.shutdown();
           mc::log::info("http server drained", {{"clean", drained ? "true" : "false"}});
           if (after_drain) {
@@ -666,14 +681,30 @@ int run_until_signal(net::io_context& ioc, server& srv, unsigned threads,
               mc::log::error("shutdown step failed", {{"error", e.what()}});
             }
           }
-          ioc.stop();
+          stop();
         },
         net::detached);
   });
+}
+
+}  // namespace
+
+int run_until_signal(net::io_context& ioc, server& srv, unsigned threads,
+                     std::function<net::awaitable<void>()> after_drain) {
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  stop_on_signal(signals, ioc, srv, std::move(after_drain), [&ioc] { ioc.stop(); });
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  return 0;
+}
+
+int run_until_signal(io::event_loops& loops, server& srv,
+                     std::function<net::awaitable<void>()> after_drain) {
+  net::signal_set signals(loops.main(), SIGINT, SIGTERM);
+  stop_on_signal(signals, loops.main(), srv, std::move(after_drain), [&loops] { loops.stop(); });
+  loops.run();
   return 0;
 }
 

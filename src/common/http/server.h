@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/io/event_loops.h"
 #include "common/http/router.h"
 
 namespace mc::http {
@@ -50,6 +51,8 @@ class server {
   // e.g. the port is taken), then accepts as soon as `ioc` runs. `r` must outlive the server's
   // connections.
   server(net::io_context& ioc, server_options opts, router& r);
+  // The same, listening on loops.main() and spreading connections over the loops in turn.
+  server(io::event_loops& loops, server_options opts, router& r);
   ~server();  // calls stop()
   server(const server&) = delete;
   server& operator=(const server&) = delete;
@@ -75,6 +78,9 @@ class server {
 // or SIGTERM, then shuts the server down gracefully, runs `after_drain` (flush outboxes,
 // close pools), stops `ioc` and returns 0 for main to return.
 int run_until_signal(net::io_context& ioc, server& srv, unsigned threads,
+                     std::function<net::awaitable<void>()> after_drain = {});
+// The same for a server on `loops`: runs every loop until the signal, then stops them all.
+int run_until_signal(io::event_loops& loops, server& srv,
                      std::function<net::awaitable<void>()> after_drain = {});
 
 }  // namespace mc::http

@@ -11,11 +11,13 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include "common/io/event_loops.h"
 #include "common/redis/pipelined_connection.h"
 
 namespace mc::redis {
@@ -60,31 +62,45 @@ struct async_client::impl {
   std::thread own_thread;
 
   std::vector<std::unique_ptr<detail::pipelined_connection>> connections;
+  std::vector<const void*> loop_of_connection;  // the event loop connections[i] runs on
   std::atomic<std::size_t> next{0};
 
-  void open(net::any_io_executor ex, const std::string& url, const async_client_options& o) {
+  // At least one connection per executor, dealt out over the executors in turn.
+  void open(const std::vector<net::any_io_executor>& executors, const std::string& url,
+            const async_client_options& o) {
     if (o.connections == 0) throw std::invalid_argument("redis async_client needs connections > 0");
+    if (executors.empty()) throw std::invalid_argument("redis async_client needs an executor");
     auto ep = parse_url(url);
     if (!ep) throw std::invalid_argument("invalid redis URL (want redis://host:port[/db]): " + url);
-    for (std::size_t i = 0; i < o.connections; ++i) {
+    const std::size_t n = std::max(o.connections, executors.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& ex = executors[i % executors.size()];
       connections.push_back(std::make_unique<detail::pipelined_connection>(ex, *ep, o));
+      loop_of_connection.push_back(io::loop_of(ex));
     }
   }
 
-  // The least busy connection; ties go round-robin so idle connections all get used.
-  detail::pipelined_connection& pick() {
+  // The least busy connection on the caller's event loop (its reply is then read by the
+  // thread that waits for it), else the least busy of all; ties go round-robin so idle
+  // connections all get used.
+  detail::pipelined_connection& pick(const void* caller_loop) {
     const std::size_t n = connections.size();
     const std::size_t start = next.fetch_add(1, std::memory_order_relaxed);
-    detail::pipelined_connection* best = connections[start % n].get();
-    for (std::size_t i = 1; i < n && best->load() > 0; ++i) {
-      auto* c = connections[(start + i) % n].get();
-      if (c->load() < best->load()) best = c;
+    detail::pipelined_connection* best = nullptr;
+    for (int pass = 0; pass < 2 && !best; ++pass) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t k = (start + i) % n;
+        if (pass == 0 && loop_of_connection[k] != caller_loop) continue;
+        auto* c = connections[k].get();
+        if (!best || c->load() < best->load()) best = c;
+        if (best->load() == 0) break;
+      }
     }
     return *best;
   }
 
-  detail::pipelined_connection& pick(std::optional<std::size_t> affinity) {
-    return affinity ? *connections[*affinity % connections.size()] : pick();
+  detail::pipelined_connection& pick(std::optional<std::size_t> affinity, const void* caller_loop) {
+    return affinity ? *connections[*affinity % connections.size()] : pick(caller_loop);
   }
 
   // Sends `count` commands already in RESP; completes with `count` replies.
@@ -92,10 +108,11 @@ struct async_client::impl {
                                          std::optional<std::size_t> affinity = std::nullopt) {
     return net::async_initiate<const net::use_awaitable_t<>&, void(std::vector<reply>)>(
         [this, affinity](auto handler, std::string w, std::size_t n) {
+          const void* caller_loop = io::loop_of(net::get_associated_executor(handler));
           auto r = std::make_unique<handler_request<decltype(handler)>>(std::move(handler));
           r->wire = std::move(w);
           r->count = n;
-          pick(affinity).submit(std::move(r));
+          pick(affinity, caller_loop).submit(std::move(r));
         },
         net::use_awaitable, std::move(wire), count);
   }
@@ -103,15 +120,19 @@ struct async_client::impl {
 
 async_client::async_client(net::any_io_executor executor, const std::string& url,
                            async_client_options options)
+    : async_client(std::vector<net::any_io_executor>{std::move(executor)}, url, options) {}
+
+async_client::async_client(const std::vector<net::any_io_executor>& loops, const std::string& url,
+                           async_client_options options)
     : impl_(std::make_unique<impl>()) {
-  impl_->open(std::move(executor), url, options);
+  impl_->open(loops, url, options);
 }
 
 async_client::async_client(const std::string& url, async_client_options options)
     : impl_(std::make_unique<impl>()) {
   impl_->own_io = std::make_unique<net::io_context>(1);
   impl_->own_work.emplace(impl_->own_io->get_executor());
-  impl_->open(impl_->own_io->get_executor(), url, options);
+  impl_->open({impl_->own_io->get_executor()}, url, options);
   impl_->own_thread = std::thread([io = impl_->own_io.get()] { io->run(); });
 }
 
@@ -144,7 +165,7 @@ void async_client::send_on(const std::vector<std::string>& args, std::size_t aff
   auto r = std::make_unique<discarded_request>();
   r->wire = detail::encode_command(args);
   r->count = 1;
-  impl_->pick(affinity).submit(std::move(r));
+  impl_->pick(affinity, nullptr).submit(std::move(r));
 }
 
 net::awaitable<std::vector<reply>> async_client::pipeline(

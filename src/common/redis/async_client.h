@@ -48,6 +48,10 @@ class async_client {
   // keep that io_context busy until the client is destroyed, as a listening socket would…
   async_client(net::any_io_executor executor, const std::string& url,
                async_client_options options = {});
+  // …or spread over event loops (at least one connection on each, see io/event_loops.h): a
+  // call without affinity goes to a connection on the caller's own loop.
+  async_client(const std::vector<net::any_io_executor>& loops, const std::string& url,
+               async_client_options options = {});
   // …or on a thread of the client's own.
   explicit async_client(const std::string& url, async_client_options options = {});
   // Fails what is still unanswered (connection-error replies) and closes the connections.

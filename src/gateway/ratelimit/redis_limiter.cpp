@@ -25,9 +25,9 @@ redis_limiter::redis_limiter(const std::string& redis_url, limiter_options optio
           std::make_unique<redis::async_client>(redis_url, (validate(options), options.redis)),
           options, std::move(clock)) {}
 
-redis_limiter::redis_limiter(net::any_io_executor executor, const std::string& redis_url,
-                             limiter_options options, clock_fn clock)
-    : redis_limiter(std::make_unique<redis::async_client>(std::move(executor), redis_url,
+redis_limiter::redis_limiter(const std::vector<net::any_io_executor>& loops,
+                             const std::string& redis_url, limiter_options options, clock_fn clock)
+    : redis_limiter(std::make_unique<redis::async_client>(loops, redis_url,
                                                           (validate(options), options.redis)),
                     options, std::move(clock)) {}
 

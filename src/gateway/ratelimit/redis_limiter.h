@@ -26,8 +26,9 @@ class redis_limiter final : public limiter {
   // limiter's latency without changing other Redis users. Throws std::invalid_argument on a
   // malformed URL or options. Connects lazily: a Redis that is down at start-up is an outage.
   redis_limiter(const std::string& redis_url, limiter_options options, clock_fn clock = steady_now);
-  // The same with the connections on `executor` (the server's io_context: no extra thread).
-  redis_limiter(net::any_io_executor executor, const std::string& redis_url,
+  // The same with the connections on the server's event loops (no extra thread; a check goes
+  // out on the caller's own loop).
+  redis_limiter(const std::vector<net::any_io_executor>& loops, const std::string& redis_url,
                 limiter_options options, clock_fn clock = steady_now);
 
   net::awaitable<decision> acquire(const policy& p, std::string_view key) override;

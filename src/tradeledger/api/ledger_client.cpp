@@ -73,8 +73,7 @@ thread_local std::minstd_rand jitter_rng{std::random_device{}()};
 
 }  // namespace
 
-ledger_client::ledger_client(net::any_io_executor ex, ledger_client_options options,
-                             market_catalog markets)
+ledger_client::ledger_client(ledger_client_options options, market_catalog markets)
     : options_(std::move(options)),
       markets_(std::move(markets)),
       minter_(options_.service_secret, "gateway"),
@@ -99,7 +98,7 @@ ledger_client::ledger_client(net::any_io_executor ex, ledger_client_options opti
       url->has_port() ? static_cast<std::uint16_t>(url->port_number()) : std::uint16_t{80};
   http::client_options copts;
   copts.max_idle_connections = options_.max_idle_connections;
-  pool_ = std::make_unique<http::client_pool>(std::move(ex), std::string(url->host()), port, copts);
+  pool_ = std::make_unique<http::client_pool>(std::string(url->host()), port, copts);
   breaker_.on_transition = [this](circuit_breaker::state s) {
     breaker_state_.set(static_cast<double>(s));
     log::warn("tradeledger circuit", {{"state", to_string(s)}});

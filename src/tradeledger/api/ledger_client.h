@@ -40,8 +40,9 @@ struct ledger_client_options {
 
 class ledger_client final : public ledger {
  public:
-  // Throws std::invalid_argument for a malformed url.
-  ledger_client(net::any_io_executor ex, ledger_client_options options, market_catalog markets);
+  // Throws std::invalid_argument for a malformed url. Calls may come from any event loop; each
+  // loop keeps its own connections (http::client_pool).
+  ledger_client(ledger_client_options options, market_catalog markets);
   ~ledger_client() override;
 
   net::awaitable<command_result> place_order(place_order_request req, call_context ctx) override;

@@ -32,13 +32,12 @@ int serve() {
   const service_config cfg =
       config::load_or_exit([] { return load_service_config(config::env_reader{}); });
   log::init("tradeledger", parse_log_level(cfg.log_level));
-  net::io_context ioc(cfg.http_threads);
+  io::event_loops loops(static_cast<unsigned>(cfg.http_threads));
   try {
-    tradeledger_service service(cfg, ioc);
+    tradeledger_service service(cfg, loops);
     service.start();
-    const int rc = http::run_until_signal(
-        ioc, service.server(), static_cast<unsigned>(cfg.http_threads),
-        [&service]() -> net::awaitable<void> {
+    const int rc =
+        http::run_until_signal(loops, service.server(), [&service]() -> net::awaitable<void> {
           service.stop();  // the server has drained: commit what is queued, flush the outbox
           co_return;
         });

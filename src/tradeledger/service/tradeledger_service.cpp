@@ -42,8 +42,19 @@ core_config make_core_config(const service_config& c) {
 }
 
 tradeledger_service::tradeledger_service(service_config config, net::io_context& ioc)
+    : tradeledger_service(std::move(config), [this, &ioc](http::server_options o) {
+        return std::make_unique<http::server>(ioc, std::move(o), router_);
+      }) {}
+
+tradeledger_service::tradeledger_service(service_config config, io::event_loops& loops)
+    : tradeledger_service(std::move(config), [this, &loops](http::server_options o) {
+        return std::make_unique<http::server>(loops, std::move(o), router_);
+      }) {}
+
+tradeledger_service::tradeledger_service(
+    service_config config, std::function<std::unique_ptr<http::server>(http::server_options)> serve)
     : config_(std::move(config)),
-      ioc_(ioc),
+      make_server_(std::move(serve)),
       markets_(engine::default_config()),
       verifier_(config_.service_jwt_secret, config_.auth_cache_max),
       core_(std::make_unique<ledger_core>(make_core_config(config_))),
@@ -67,7 +78,7 @@ void tradeledger_service::start() {
   opts.port = config_.port;
   opts.body_limit_bytes = config_.body_limit_bytes;
   opts.access_log = config_.access_log;
-  server_ = std::make_unique<http::server>(ioc_, opts, router_);
+  server_ = make_server_(std::move(opts));
   log::info("tradeledger listening", {{"port", std::to_string(server_->port())},
                                       {"house_liquidity", config_.house_liquidity ? "on" : "off"}});
 }

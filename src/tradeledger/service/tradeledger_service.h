@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <memory>
 
@@ -30,8 +31,11 @@ core_config make_core_config(const service_config& config);
 
 class tradeledger_service {
  public:
-  // Builds everything; nothing touches PostgreSQL or the network until start().
+  // Builds everything; nothing touches PostgreSQL or the network until start(). The server
+  // runs on `ioc`, or spreads its connections over `loops` (the binary's way, see
+  // io/event_loops.h).
   tradeledger_service(service_config config, net::io_context& ioc);
+  tradeledger_service(service_config config, io::event_loops& loops);
   ~tradeledger_service();  // stop()
   tradeledger_service(const tradeledger_service&) = delete;
   tradeledger_service& operator=(const tradeledger_service&) = delete;
@@ -56,8 +60,11 @@ class tradeledger_service {
   net::awaitable<bool> ready();
 
  private:
+  tradeledger_service(service_config config,
+                      std::function<std::unique_ptr<http::server>(http::server_options)> serve);
+
   service_config config_;
-  net::io_context& ioc_;
+  std::function<std::unique_ptr<http::server>(http::server_options)> make_server_;
   market_catalog markets_;
   service_token_verifier verifier_;
   std::unique_ptr<ledger_core> core_;

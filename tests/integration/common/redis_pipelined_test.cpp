@@ -1,19 +1,24 @@
 // async_client's pipelined connections against the test Redis: many calls in flight on one
 // connection each get their own reply, a call that outlives its timeout drops the connection
-// without handing its late reply to the next call, and the client runs on a caller's executor.
+// without handing its late reply to the next call, the client runs on a caller's executor, and
+// spread over event loops a call goes out on its own loop's connection.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "common/io/event_loops.h"
 #include "common/redis/async_client.h"
 #include "common/redis/client.h"
 #include "support/test_env.h"
@@ -172,6 +177,38 @@ TEST(RedisPipelined, TimedOutCallDropsTheConnectionAndTheNextCallGetsItsOwnReply
   EXPECT_EQ(t.after.integer, 1);
   mc::redis::client c(mc::test::redis_url());
   c.command({"DEL", key("never")});
+}
+
+// CLIENT ID names the connection a call went out on.
+net::awaitable<long long> connection_id(mc::redis::async_client& rc) {
+  std::vector<std::string> cmd{std::string("CLIENT"), std::string("ID")};
+  auto call = rc.command(std::move(cmd));
+  const reply r = co_await std::move(call);
+  co_return r.type == reply_type::integer ? r.integer : -1;
+}
+
+TEST(RedisPipelined, OverEventLoopsACallGoesOutOnItsOwnLoopsConnection) {
+  mc::io::event_loops loops(2);
+  std::thread runner([&] { loops.run(); });
+  mc::redis::async_client_options opts;
+  opts.connections = 1;  // still one per loop
+  std::optional<mc::redis::async_client> rc;
+  rc.emplace(loops.executors(), mc::test::redis_url(), opts);
+  const auto executors = loops.executors();
+  std::vector<std::set<long long>> ids(executors.size());
+  for (int round = 0; round < 5; ++round) {
+    for (std::size_t l = 0; l < executors.size(); ++l) {
+      auto fut = net::co_spawn(executors[l], connection_id(*rc), net::use_future);
+      ids[l].insert(fut.get());
+    }
+  }
+  rc.reset();  // closes the connections so the loops can stop cleanly
+  loops.stop();
+  runner.join();
+  ASSERT_EQ(ids[0].size(), 1u) << "loop 0's calls used more than one connection";
+  ASSERT_EQ(ids[1].size(), 1u) << "loop 1's calls used more than one connection";
+  EXPECT_GT(*ids[0].begin(), 0);
+  EXPECT_NE(*ids[0].begin(), *ids[1].begin()) << "both loops shared one connection";
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ class client_runner {
   tr::ledger_client& connect(std::uint16_t port, tr::ledger_client_options o = {}) {
     o.url = "http://127.0.0.1:" + std::to_string(port);
     o.service_secret = std::string(service_secret);
-    client_ = std::make_unique<tr::ledger_client>(ioc_.get_executor(), o, tr::default_markets());
+    client_ = std::make_unique<tr::ledger_client>(o, tr::default_markets());
     return *client_;
   }
 

@@ -67,7 +67,7 @@ TEST(ServiceConcurrency, SixteenClientsOnFourAccountsStayConsistent) {
     net::co_spawn(
         ioc,
         [&, c]() -> net::awaitable<void> {
-          http::client_pool pool(co_await net::this_coro::executor, "127.0.0.1", s.port());
+          http::client_pool pool("127.0.0.1", s.port());
           std::mt19937 rng(static_cast<unsigned>(c) * 7919u + 1);
           for (int i = 0; i < orders_per_client; ++i) {
             const std::string& user = ids[rng() % users];

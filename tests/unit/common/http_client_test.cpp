@@ -66,7 +66,7 @@ auto run(client_pool& pool, net::io_context& ioc, Fn fn) {
 TEST(HttpClient, PoolReusesOneConnectionForSequentialRequests) {
   upstream up;
   net::io_context ioc;
-  client_pool pool(ioc.get_executor(), "127.0.0.1", up.srv->port());
+  client_pool pool("127.0.0.1", up.srv->port());
   for (int i = 0; i < 20; ++i) {
     auto r = run(pool, ioc, [](client_pool& p) { return p.request("GET", "/ping", {}, {}, 2s); });
     ASSERT_TRUE(r.ok) << r.error << " " << r.detail;
@@ -121,7 +121,7 @@ TEST(HttpClient, ResolvesHostNames) {
 TEST(HttpClient, ServerClosedPooledConnectionIsReplaced) {
   upstream up(100ms);  // the server drops idle keep-alive connections quickly
   net::io_context ioc;
-  client_pool pool(ioc.get_executor(), "127.0.0.1", up.srv->port());
+  client_pool pool("127.0.0.1", up.srv->port());
   auto first = run(pool, ioc, [](client_pool& p) { return p.request("GET", "/ping", {}, {}, 2s); });
   ASSERT_TRUE(first.ok);
   std::this_thread::sleep_for(300ms);
@@ -138,7 +138,7 @@ TEST(HttpClient, ConcurrentRequestsShareThePool) {
   net::io_context ioc;
   client_options opts;
   opts.max_idle_connections = 4;
-  client_pool pool(ioc.get_executor(), "127.0.0.1", up.srv->port(), opts);
+  client_pool pool("127.0.0.1", up.srv->port(), opts);
   std::vector<std::future<client_result>> results;
   for (int i = 0; i < 16; ++i) {
     results.push_back(net::co_spawn(ioc, pool.request("POST", "/echo", {}, std::to_string(i), 2s),

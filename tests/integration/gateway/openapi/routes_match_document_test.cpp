@@ -59,8 +59,8 @@ TEST(OpenApiRoutes, GatewayRoutesMatchTheDocument) {
   tradeledger::ledger_client_options lo;
   lo.url = "http://127.0.0.1:9";
   lo.service_secret = c.service_jwt_secret;
-  tradeledger::ledger_client ledger(ioc.get_executor(), lo, tradeledger::default_markets());
-  gateway_app app(c, ledger, ioc);
+  tradeledger::ledger_client ledger(lo, tradeledger::default_markets());
+  gateway_app app(c, ledger, {ioc.get_executor()});
   http::router r;
   app.add_routes(r);
   http::add_health_routes(
