@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/http/client.h"
+#include "common/io/event_loops.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
 #include "tradeledger/api/ids.h"
@@ -398,13 +399,11 @@ int main(int argc, char** argv) {
   cfg.access_log = false;
   cfg.http_threads = opt.server_threads;
 
-  net::io_context server_ioc(opt.server_threads);
-  auto work = net::make_work_guard(server_ioc);
-  tl::tradeledger_service service(cfg, server_ioc);
+  // As the binary runs it: one event loop per server thread.
+  mc::io::event_loops server_loops(static_cast<unsigned>(opt.server_threads));
+  tl::tradeledger_service service(cfg, server_loops);
   service.start();
-  std::vector<std::thread> server_threads;
-  for (int i = 0; i < opt.server_threads; ++i)
-    server_threads.emplace_back([&] { server_ioc.run(); });
+  std::thread server_thread([&] { server_loops.run(); });
   const std::uint16_t port = service.port();
   tl::service_token_minter minter(std::string(bench_secret), "bench");
 
@@ -469,9 +468,8 @@ int main(int argc, char** argv) {
   print_core_stats("(c)", s2, read_core_stats());
   const core_stats all = read_core_stats();
   service.stop();
-  work.reset();
-  server_ioc.stop();
-  for (auto& t : server_threads) t.join();
+  server_loops.stop();
+  server_thread.join();
   const row_counts rows = count_rows_per_order(cfg.postgres_url);
   std::printf("rows per order: %.2f (%s)\n", rows.per_order, rows.breakdown.c_str());
   drop_database(opt.postgres_url, database);
