@@ -60,7 +60,8 @@ int main() {
       ledger.stop();  // commits the last batch and flushes the outbox
       co_return;
     });
-    // Let the feed's coroutines observe the cancellation before the services go away.
+    // Let the feed's coroutines (on loop 0) observe the cancellation before the services go
+    // away; the loop is kept alive by its work guard, so this always takes the 200 ms.
     ioc.restart();
     ioc.run_for(std::chrono::milliseconds{200});
   } catch (const std::exception& e) {

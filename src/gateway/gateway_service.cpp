@@ -28,7 +28,7 @@ namespace {
 
 redis::async_client_options redis_options() {
   redis::async_client_options options;
-  options.connections = 1;  // per event loop (each pipelines any number of calls)
+  options.connections = 1;  // still one on every event loop; each pipelines any number of calls
   // A request waits at most this long for Redis before the gateway falls back (rate limits)
   // or goes ahead without the lock (idempotency): Redis trouble must not stall the API.
   options.queue_wait_ms = std::chrono::milliseconds{250};

@@ -1,6 +1,8 @@
 // HTTP/1.1 client for one upstream (host, port) with a keep-alive connection pool.
 // Used service-to-service (gateway → tradeledger) and by tests. Every request has a
-// deadline covering connect, write and read. Safe to share between threads and coroutines.
+// deadline covering connect, write and read. Safe to share between threads and coroutines;
+// every io_context that calls request() must outlive the pool (idle connections are filed by
+// their io_context and live on it).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

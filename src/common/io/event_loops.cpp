@@ -11,14 +11,16 @@ namespace mc::io {
 event_loops::event_loops(unsigned count) {
   if (count == 0) count = 1;
   for (unsigned i = 0; i < count; ++i) {
-    // Concurrency hint 1: each loop is run by exactly one thread (other threads still post).
-    loops_.push_back(std::make_unique<net::io_context>(1));
+    loops_.push_back(std::make_unique<loop>());
     keep_running_.emplace_back(loops_.back()->get_executor());
   }
 }
 
 event_loops::~event_loops() {
   stop();
+  keep_running_.clear();
+  for (auto& l : loops_) l->shutdown();  // idempotent: the destructors call it again
+  loops_.clear();
 }
 
 net::io_context& event_loops::next() {

@@ -1,6 +1,7 @@
 // One event loop per I/O thread. A connection is given to one loop for its whole life, and the
 // Redis and TradeLedger connections its requests use are picked on that same loop, so a
-// request's steps (read, Redis call, ledger call, write) complete on one thread.
+// request's steps (read, Redis call, ledger call, write) complete on one thread. (Redis calls
+// ordered by a key's affinity, the idempotency claims, go to that key's connection instead.)
 //
 // Why not one io_context run by every thread: Asio then lets the thread that waited in
 // epoll hand the completions it found to a sleeping peer (a futex wake and a context switch
@@ -24,6 +25,9 @@ namespace net = boost::asio;
 class event_loops {
  public:
   explicit event_loops(unsigned count);  // at least one loop
+  // Stops every loop, then shuts all of them down (destroying what is still queued) before
+  // destroying any: a handler left on one loop may own objects of another (a session holds
+  // the server, whose acceptor lives on loop 0), which must still exist when it goes.
   ~event_loops();
   event_loops(const event_loops&) = delete;
   event_loops& operator=(const event_loops&) = delete;
@@ -43,8 +47,15 @@ class event_loops {
   void stop();
 
  private:
+  // An io_context whose shutdown (normally only its destructor's first step) can be called
+  // for all loops before any is destroyed.
+  class loop final : public net::io_context {
+   public:
+    loop() : net::io_context(1) {}  // concurrency hint 1: run by exactly one thread
+    using net::io_context::shutdown;
+  };
   using guard = net::executor_work_guard<net::io_context::executor_type>;
-  std::vector<std::unique_ptr<net::io_context>> loops_;
+  std::vector<std::unique_ptr<loop>> loops_;
   std::vector<guard> keep_running_;  // an idle loop waits for work instead of returning
   std::atomic<std::size_t> next_{0};
 };

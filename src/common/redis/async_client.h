@@ -1,7 +1,8 @@
 // Redis for coroutines: a few connections driven by Asio, each shared by any number of
 // coroutines with automatic pipelining (see pipelined_connection.h), so I/O threads never
-// block on Redis and a request costs no thread hand-off. A call goes to the least busy
-// connection; results resume the caller on its own executor. A blocking command (BLPOP)
+// block on Redis and a request costs no thread hand-off. A call without affinity goes to the
+// least busy connection on the caller's event loop (else of all); results resume the caller on
+// its own executor. A blocking command (BLPOP)
 // holds its connection's later requests back, so give such callers connections of their own.
 #pragma once
 

@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "common/http/websocket.h"
+#include "common/io/event_loops.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
 #include "common/redis/client.h"
@@ -53,13 +54,21 @@ constexpr std::uint16_t policy_violation = 1008;
 
 struct quote_hub::session {
   session(quote_hub& h, http::websocket_ptr w, std::size_t limit, std::uint64_t all)
-      : hub(h), ws(std::move(w)), strand(ws->get_executor()), queue(limit), mask(all) {}
+      : hub(h),
+        ws(std::move(w)),
+        strand(ws->get_executor()),
+        loop(ws->get_inner_executor()),
+        loop_key(io::loop_of(loop)),
+        queue(limit),
+        mask(all) {}
   quote_hub& hub;
   http::websocket_ptr ws;
   // The connection's strand, kept at hand: reaching it through the websocket every quote is
   // a chain of cold pointers per client.
   const net::any_io_executor strand;
-  std::mutex mutex;  // guards the fields below
+  const net::any_io_executor loop;  // the event loop the connection lives on…
+  const void* const loop_key;       // …and its identity (io/event_loops.h)
+  std::mutex mutex;                 // guards the fields below
   send_queue queue;
   // A write is in flight or its start is on its way to the strand: whoever queues a quote
   // then leaves it to that write's completion, which takes everything pending.
@@ -152,7 +161,6 @@ void quote_hub::on_message(std::string_view channel, std::string_view payload) {
 
 void quote_hub::deliver(std::uint32_t idx, payload_ptr payload) {
   std::shared_ptr<const std::vector<std::shared_ptr<session>>> clients;
-  net::any_io_executor io;
   {
     // Updating the cache and taking the client list together keeps each client's stream
     // ordered against the snapshot it got in attach().
@@ -163,28 +171,41 @@ void quote_hub::deliver(std::uint32_t idx, payload_ptr payload) {
       clients_changed_ = false;
     }
     clients = delivery_list_;
-    io = io_executor_;
   }
   // Queue the quote to every client (here, on the subscriber thread: cheap, and in order);
-  // the clients whose writer is idle are started by a few tasks on the I/O threads, each
-  // walking a chunk of them, instead of one wake-up per client.
-  auto idle = std::make_shared<std::vector<std::shared_ptr<session>>>();
+  // the clients whose writer is idle are started by a few tasks on their own event loops,
+  // each walking a chunk of them, instead of one wake-up per client.
+  struct loop_group {
+    const void* key;
+    net::any_io_executor loop;
+    std::shared_ptr<std::vector<std::shared_ptr<session>>> idle;
+  };
+  std::vector<loop_group> groups;  // one per event loop: a handful
   const auto now = steady::now();
   for (const auto& s : *clients) {
-    if (enqueue(s, idx, payload, now)) idle->push_back(s);
+    if (!enqueue(s, idx, payload, now)) continue;
+    auto g = std::find_if(groups.begin(), groups.end(),
+                          [&](const loop_group& x) { return x.key == s->loop_key; });
+    if (g == groups.end()) {
+      groups.push_back(
+          {s->loop_key, s->loop, std::make_shared<std::vector<std::shared_ptr<session>>>()});
+      g = groups.end() - 1;
+    }
+    g->idle->push_back(s);
   }
-  if (idle->empty() || !io) return;
   constexpr std::size_t chunk = 256;
-  for (std::size_t begin = 0; begin < idle->size(); begin += chunk) {
-    const std::size_t end = std::min(idle->size(), begin + chunk);
-    net::post(io, [idle, begin, end] {
-      // From an I/O thread, dispatching onto an idle strand runs the start inline.
-      for (std::size_t i = begin; i < end; ++i) {
-        auto& s = (*idle)[i];
-        const auto& strand = s->strand;
-        net::dispatch(strand, [s = std::move(s)]() mutable { s->hub.write_next(s); });
-      }
-    });
+  for (const auto& g : groups) {
+    for (std::size_t begin = 0; begin < g.idle->size(); begin += chunk) {
+      const std::size_t end = std::min(g.idle->size(), begin + chunk);
+      net::post(g.loop, [idle = g.idle, begin, end] {
+        // On the clients' own loop, dispatching onto an idle strand runs the start inline.
+        for (std::size_t i = begin; i < end; ++i) {
+          auto& s = (*idle)[i];
+          const auto& strand = s->strand;
+          net::dispatch(strand, [s = std::move(s)]() mutable { s->hub.write_next(s); });
+        }
+      });
+    }
   }
 }
 
@@ -286,7 +307,6 @@ void quote_hub::on_written(std::shared_ptr<void>& owner, bool ok) {
 
 void quote_hub::attach(const std::shared_ptr<session>& s) {
   std::lock_guard lock(mutex_);
-  if (!io_executor_) io_executor_ = s->ws->get_inner_executor();
   s->slot = clients_.size();
   clients_.push_back(s);
   clients_changed_ = true;

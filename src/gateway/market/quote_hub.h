@@ -107,7 +107,6 @@ class quote_hub {
   std::vector<std::shared_ptr<session>> clients_;
   std::shared_ptr<const std::vector<std::shared_ptr<session>>> delivery_list_;
   bool clients_changed_ = false;
-  boost::asio::any_io_executor io_executor_;  // the I/O threads' (from the first client)
 
   std::atomic<std::uint64_t> sent_{0}, coalesced_{0}, dropped_{0}, slow_closed_{0},
       snapshot_loads_{0}, writes_{0};

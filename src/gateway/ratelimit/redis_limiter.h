@@ -26,8 +26,8 @@ class redis_limiter final : public limiter {
   // limiter's latency without changing other Redis users. Throws std::invalid_argument on a
   // malformed URL or options. Connects lazily: a Redis that is down at start-up is an outage.
   redis_limiter(const std::string& redis_url, limiter_options options, clock_fn clock = steady_now);
-  // The same with the connections on the server's event loops (no extra thread; a check goes
-  // out on the caller's own loop).
+  // The same with the connections on the server's event loops (no extra thread; a bucket check
+  // goes out on the caller's own loop, a claim on its key's connection).
   redis_limiter(const std::vector<net::any_io_executor>& loops, const std::string& redis_url,
                 limiter_options options, clock_fn clock = steady_now);
 

@@ -35,7 +35,7 @@ struct ledger_client_options {
   std::chrono::milliseconds backoff_initial{20};
   std::chrono::milliseconds backoff_max{250};
   circuit_breaker::options breaker;
-  std::size_t max_idle_connections = 64;
+  std::size_t max_idle_connections = 64;  // per event loop of the callers
 };
 
 class ledger_client final : public ledger {

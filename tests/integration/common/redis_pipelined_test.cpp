@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <optional>
 #include <random>
 #include <set>
@@ -189,22 +190,33 @@ net::awaitable<long long> connection_id(mc::redis::async_client& rc) {
 
 TEST(RedisPipelined, OverEventLoopsACallGoesOutOnItsOwnLoopsConnection) {
   mc::io::event_loops loops(2);
-  std::thread runner([&] { loops.run(); });
+  struct running {  // stops the loops and joins their thread however the test ends
+    explicit running(mc::io::event_loops& l) : loops(l), thread([this] { loops.run(); }) {}
+    ~running() {
+      loops.stop();
+      thread.join();
+    }
+    mc::io::event_loops& loops;
+    std::thread thread;
+  } run(loops);
   mc::redis::async_client_options opts;
   opts.connections = 1;  // still one per loop
   std::optional<mc::redis::async_client> rc;
   rc.emplace(loops.executors(), mc::test::redis_url(), opts);
   const auto executors = loops.executors();
   std::vector<std::set<long long>> ids(executors.size());
+  // Two calls in a row from each loop: a pick that ignored the caller's loop (round-robin
+  // over idle connections) would send them out on both connections.
   for (int round = 0; round < 5; ++round) {
     for (std::size_t l = 0; l < executors.size(); ++l) {
-      auto fut = net::co_spawn(executors[l], connection_id(*rc), net::use_future);
-      ids[l].insert(fut.get());
+      for (int call = 0; call < 2; ++call) {
+        auto fut = net::co_spawn(executors[l], connection_id(*rc), net::use_future);
+        ASSERT_EQ(fut.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+        ids[l].insert(fut.get());
+      }
     }
   }
-  rc.reset();  // closes the connections so the loops can stop cleanly
-  loops.stop();
-  runner.join();
+  rc.reset();  // closes the connections before the loops stop
   ASSERT_EQ(ids[0].size(), 1u) << "loop 0's calls used more than one connection";
   ASSERT_EQ(ids[1].size(), 1u) << "loop 1's calls used more than one connection";
   EXPECT_GT(*ids[0].begin(), 0);

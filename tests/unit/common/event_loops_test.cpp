@@ -7,6 +7,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <chrono>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -27,6 +28,17 @@ std::string this_thread_name() {
   out << std::this_thread::get_id();
   return out.str();
 }
+
+// Runs `loops` on a thread of its own for the scope's lifetime.
+struct running {
+  explicit running(io::event_loops& l) : loops(l), thread([this] { loops.run(); }) {}
+  ~running() {
+    loops.stop();
+    thread.join();
+  }
+  io::event_loops& loops;
+  std::thread thread;
+};
 
 // A server on `loops` whose /thread answers with the id of the thread that ran the handler.
 struct thread_echo_server {
@@ -83,7 +95,7 @@ TEST(EventLoops, EachConnectionStaysOnOneLoopAndConnectionsAreDealtOverAllLoops)
 TEST(EventLoops, AClientPoolKeepsAndReusesOneConnectionPerCallingLoop) {
   thread_echo_server upstream;
   io::event_loops callers(2);
-  std::thread runner([&] { callers.run(); });
+  running run(callers);
   client_pool pool("127.0.0.1", upstream.srv->port());
 
   // Requests in turn from each caller loop: each loop opens its own connection once.
@@ -91,27 +103,24 @@ TEST(EventLoops, AClientPoolKeepsAndReusesOneConnectionPerCallingLoop) {
     for (int loop = 0; loop < 2; ++loop) {
       auto& ctx = callers.next();
       auto fut = net::co_spawn(ctx, pool.request("GET", "/thread", {}, {}, 2s), net::use_future);
+      ASSERT_EQ(fut.wait_for(5s), std::future_status::ready);
       const client_result r = fut.get();
       ASSERT_TRUE(r.ok) << r.error;
     }
   }
   EXPECT_EQ(pool.connections_opened(), 2u);
   EXPECT_EQ(pool.idle_count(), 2u);
-
-  callers.stop();
-  runner.join();
 }
 
 TEST(EventLoops, AnIdleLoopKeepsRunningUntilStopped) {
   io::event_loops loops(3);
-  std::thread runner([&] { loops.run(); });
+  running run(loops);
   std::this_thread::sleep_for(50ms);
   // Work posted to the last loop long after start still runs: its thread did not return.
   auto fut = net::co_spawn(
       loops.executors().back(), []() -> net::awaitable<int> { co_return 7; }, net::use_future);
+  ASSERT_EQ(fut.wait_for(2s), std::future_status::ready) << "the idle loop's thread had returned";
   EXPECT_EQ(fut.get(), 7);
-  loops.stop();
-  runner.join();
 }
 
 }  // namespace
