@@ -36,7 +36,6 @@ class event_loops {
   net::io_context& main() { return *loops_.front(); }
   // The loops in turn, for the next accepted connection.
   net::io_context& next();
-  std::size_t size() const { return loops_.size(); }
   // Every loop's executor, loop 0 first: for clients that keep connections on each loop.
   std::vector<net::any_io_executor> executors() const;
 

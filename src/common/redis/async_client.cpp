@@ -108,7 +108,9 @@ struct async_client::impl {
                                          std::optional<std::size_t> affinity = std::nullopt) {
     return net::async_initiate<const net::use_awaitable_t<>&, void(std::vector<reply>)>(
         [this, affinity](auto handler, std::string w, std::size_t n) {
-          const void* caller_loop = io::loop_of(net::get_associated_executor(handler));
+          // With an affinity the key's connection is taken whatever the caller's loop.
+          const void* caller_loop =
+              affinity ? nullptr : io::loop_of(net::get_associated_executor(handler));
           auto r = std::make_unique<handler_request<decltype(handler)>>(std::move(handler));
           r->wire = std::move(w);
           r->count = n;

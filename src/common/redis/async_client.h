@@ -2,8 +2,8 @@
 // coroutines with automatic pipelining (see pipelined_connection.h), so I/O threads never
 // block on Redis and a request costs no thread hand-off. A call without affinity goes to the
 // least busy connection on the caller's event loop (else of all); results resume the caller on
-// its own executor. A blocking command (BLPOP)
-// holds its connection's later requests back, so give such callers connections of their own.
+// its own executor. A blocking command (BLPOP) holds its connection's later requests back, so
+// give such callers connections of their own.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

@@ -23,8 +23,8 @@ namespace mc::tradeledger {
 // Each statement is prepared on its connection: after its first five calls PostgreSQL keeps a
 // generic plan (when that costs no more than planning for the values) instead of planning
 // every call, which was ~90 % of the server's time for these index lookups, with a size check
-// of every table and index touched. libpqxx keeps the definitions and prepares
-// them on first use, and again after a reconnect; naming one again with the same text is free.
+// of every table and index touched. libpqxx keeps the definitions and prepares them on first
+// use, and again after a reconnect; naming one again with the same text is free.
 
 namespace {
 
@@ -39,58 +39,40 @@ pqxx::result exec_statement(pqxx::transaction_base& tx, const statement& st, Arg
   return tx.exec_prepared(st.name, std::forward<Args>(args)...);
 }
 
-const statement& order_by_public_id() {
-  static const statement st{"read_order",
-                            std::string("SELECT ") + order_columns +
-                                " FROM tradeledger.orders o JOIN tradeledger.users u ON "
-                                "u.id = o.user_id WHERE o.public_id = $1::uuid AND "
-                                "u.external_id = $2::uuid"};
-  return st;
-}
+const statement order_by_public_id{
+    "read_order", std::string("SELECT ") + order_columns +
+                      " FROM tradeledger.orders o JOIN tradeledger.users u ON u.id = o.user_id "
+                      "WHERE o.public_id = $1::uuid AND u.external_id = $2::uuid"};
 
-const statement& order_status() {
-  static const statement st{
-      "read_order_status",
-      "SELECT o.status FROM tradeledger.orders o JOIN tradeledger.users u ON u.id = o.user_id "
-      "WHERE o.public_id = $1::uuid AND u.external_id = $2::uuid"};
-  return st;
-}
+const statement status_of_order{
+    "read_order_status",
+    "SELECT o.status FROM tradeledger.orders o JOIN tradeledger.users u ON u.id = o.user_id "
+    "WHERE o.public_id = $1::uuid AND u.external_id = $2::uuid"};
 
-const statement& orders_of_user() {
-  static const statement st{
-      "read_orders",
-      std::string("SELECT ") + order_columns +
-          " FROM tradeledger.orders o JOIN tradeledger.users u ON u.id = o.user_id "
-          "WHERE u.external_id = $1::uuid AND ($2 = '' OR o.symbol = $2) "
-          "AND ($3 = 'all' OR ($3 = 'open') = (o.status IN ('NEW', 'PARTIALLY_FILLED'))) "
-          "AND ($4::bigint = 0 OR o.id < $4::bigint) "
-          "ORDER BY o.id DESC LIMIT $5::int"};
-  return st;
-}
+const statement orders_of_user{
+    "read_orders",
+    std::string("SELECT ") + order_columns +
+        " FROM tradeledger.orders o JOIN tradeledger.users u ON u.id = o.user_id "
+        "WHERE u.external_id = $1::uuid AND ($2 = '' OR o.symbol = $2) "
+        "AND ($3 = 'all' OR ($3 = 'open') = (o.status IN ('NEW', 'PARTIALLY_FILLED'))) "
+        "AND ($4::bigint = 0 OR o.id < $4::bigint) "
+        "ORDER BY o.id DESC LIMIT $5::int"};
 
-const statement& fills_of_orders() {
-  static const statement st{"read_fills", std::string("SELECT ") + fill_columns +
-                                              " FROM tradeledger.fills f WHERE f.order_id = "
-                                              "ANY($1::bigint[]) ORDER BY f.order_id, f.trade_id"};
-  return st;
-}
+const statement fills_of_orders{
+    "read_fills", std::string("SELECT ") + fill_columns +
+                      " FROM tradeledger.fills f WHERE f.order_id = ANY($1::bigint[]) "
+                      "ORDER BY f.order_id, f.trade_id"};
 
-const statement& balances_of_user() {
-  static const statement st{
-      "read_balances",
-      "SELECT a.asset, a.available, a.held FROM tradeledger.accounts a "
-      "JOIN tradeledger.users u ON u.id = a.user_id WHERE u.external_id = $1::uuid"};
-  return st;
-}
+const statement balances_of_user{
+    "read_balances",
+    "SELECT a.asset, a.available, a.held FROM tradeledger.accounts a "
+    "JOIN tradeledger.users u ON u.id = a.user_id WHERE u.external_id = $1::uuid"};
 
-const statement& positions_of_user() {
-  static const statement st{
-      "read_positions",
-      "SELECT p.symbol, p.qty, p.cost_basis, p.realized_pnl FROM tradeledger.positions p "
-      "JOIN tradeledger.users u ON u.id = p.user_id WHERE u.external_id = $1::uuid "
-      "ORDER BY p.symbol"};
-  return st;
-}
+const statement positions_of_user{
+    "read_positions",
+    "SELECT p.symbol, p.qty, p.cost_basis, p.realized_pnl FROM tradeledger.positions p "
+    "JOIN tradeledger.users u ON u.id = p.user_id WHERE u.external_id = $1::uuid "
+    "ORDER BY p.symbol"};
 
 // Fills of the given orders, grouped by order id, oldest first.
 std::map<std::int64_t, std::vector<fill_row>> load_fills(pqxx::transaction_base& tx,
@@ -99,7 +81,7 @@ std::map<std::int64_t, std::vector<fill_row>> load_fills(pqxx::transaction_base&
   if (ids.empty()) return out;
   pg_array arr;
   for (auto id : ids) arr.add(id);
-  for (const auto& r : exec_statement(tx, fills_of_orders(), arr.str())) {
+  for (const auto& r : exec_statement(tx, fills_of_orders, arr.str())) {
     fill_row f = decode_fill(r);
     out[f.order_id].push_back(std::move(f));
   }
@@ -114,7 +96,7 @@ command_result read_order(pqxx::connection& conn, const market_table& markets,
   const auto order = normalize_uuid(order_id);
   if (!user || !order) return make_error(error_code::order_not_found, "order not found");
   pqxx::nontransaction tx(conn);  // see the note at the top
-  const auto rows = exec_statement(tx, order_by_public_id(), *order, *user);
+  const auto rows = exec_statement(tx, order_by_public_id, *order, *user);
   if (rows.empty()) return make_error(error_code::order_not_found, "order not found");
   const order_row o = decode_order(rows[0]);
   auto fills = load_fills(tx, {o.id});
@@ -132,7 +114,7 @@ std::string read_order_status(pqxx::connection& conn, const std::string& user_id
   const auto order = normalize_uuid(order_id);
   if (!user || !order) return "";
   pqxx::nontransaction tx(conn);  // see the note at the top
-  const auto rows = exec_statement(tx, order_status(), *order, *user);
+  const auto rows = exec_statement(tx, status_of_order, *order, *user);
   return rows.empty() ? "" : rows[0][0].as<std::string>();
 }
 
@@ -160,7 +142,7 @@ command_result read_orders(pqxx::connection& conn, const market_table& markets,
 
   pqxx::nontransaction tx(conn);  // see the note at the top
   const auto rows =
-      exec_statement(tx, orders_of_user(), *user, q.symbol, status, cursor, q.limit + 1);
+      exec_statement(tx, orders_of_user, *user, q.symbol, status, cursor, q.limit + 1);
   std::vector<order_row> orders;
   std::vector<std::int64_t> ids;
   for (const auto& r : rows) {
@@ -193,8 +175,8 @@ command_result read_portfolio(pqxx::connection& conn, const market_table& market
   const auto user = normalize_uuid(user_id);
   if (!user) return make_error(error_code::bad_request, "user_id must be a UUID");
   pqxx::nontransaction tx(conn);  // see the note at the top
-  const auto balances = exec_statement(tx, balances_of_user(), *user);
-  const auto positions = exec_statement(tx, positions_of_user(), *user);
+  const auto balances = exec_statement(tx, balances_of_user, *user);
+  const auto positions = exec_statement(tx, positions_of_user, *user);
 
   command_result out;
   json_out j(out.body);
