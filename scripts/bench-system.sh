@@ -10,6 +10,9 @@
 # it started, also on failure or Ctrl-C.
 #   scripts/bench-system.sh [BUILD_DIR] [system_bench options, e.g. --rate 400 --duration-s 10]
 # SYSTEM_BENCH and BENCH_OUT override the tool and the output folder (the ctest smoke run).
+# After the shapes stop, bench/system/hop_floor (when built) measures what one more process on a
+# request's path costs on this machine with no MicroCoin code, the floor under the split's gap;
+# its figures go into system.json as hop_floor_*_us.
 # Plan criterion (MIGRATION_PLAN): the split system within 10 % of the monolith at p50 and p99.
 set -euo pipefail
 
@@ -80,6 +83,14 @@ for r in $(seq 1 "$ROUNDS"); do
   done
   rounds+=("$r")
 done
+cleanup
+RUNS=()
+HOP_FLOOR=${HOP_FLOOR:-$BUILD/bench/system/hop_floor}
+rm -f "$OUT/hop-floor.json"
+if [ -x "$HOP_FLOOR" ]; then
+  echo "== hop_floor: one more plain process on the path, one request every 0.5 ms =="
+  "$HOP_FLOOR" --requests 2000 --gap-us 500 --out "$OUT/hop-floor.json"
+fi
 
 python3 - "$OUT" "$ROUNDS" <<'PY'
 import json, statistics, sys
@@ -106,6 +117,12 @@ out = {"rounds": rounds, "split_rounds_p99_ms": split["rounds_p99_ms"],
        "split_achieved_rate": round(split["achieved_rate"], 1),
        "monolith_achieved_rate": round(mono["achieved_rate"], 1),
        "split_errors": split["errors"], "monolith_errors": mono["errors"]}
+try:
+    floor = json.load(open(f"{out_dir}/hop-floor.json"))
+    out.update({f"hop_floor_{k}": floor[k] for k in
+                ("short_p50_us", "short_p99_us", "long_p50_us", "long_p99_us", "extra_p50_us", "extra_p99_us")})
+except FileNotFoundError:
+    pass
 names = ["quotes", "limit_order", "market_order", "cancel", "get_order", "list_orders", "portfolio"]
 print(f"\nmedians over {rounds} rounds (whole-mix p99 per round: split {split['rounds_p99_ms']}, "
       f"monolith {mono['rounds_p99_ms']})")
@@ -124,6 +141,10 @@ print(f"\nplan criterion, split within 10 % of the monolith: p50 ratio {out['p50
       f"({'met' if met(out['p50_ratio']) else 'NOT met'}), p99 ratio {out['p99_ratio']} "
       f"({'met' if met(out['p99_ratio']) else 'NOT met'})")
 out["criterion_met"] = met(out["p50_ratio"]) and met(out["p99_ratio"])
+if "hop_floor_extra_p50_us" in out:
+    print(f"floor: one more plain process on a request's path costs "
+          f"{out['hop_floor_extra_p50_us']:.0f} us at p50 on this machine (hop_floor), "
+          f"{out['hop_floor_extra_p50_us'] / 10 / mono['p50_ms']:.0f} % of the monolith's p50")
 json.dump(out, open(f"{out_dir}/system.json", "w"))
 print(json.dumps(out))
 PY
