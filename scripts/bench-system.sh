@@ -88,8 +88,10 @@ RUNS=()
 HOP_FLOOR=${HOP_FLOOR:-$BUILD/bench/system/hop_floor}
 rm -f "$OUT/hop-floor.json"
 if [ -x "$HOP_FLOOR" ]; then
-  echo "== hop_floor: one more plain process on the path, one request every 0.5 ms =="
-  "$HOP_FLOOR" --requests 2000 --gap-us 500 --out "$OUT/hop-floor.json"
+  echo "== hop_floor: one more plain process on the path, 0.5 ms between requests =="
+  # A reference figure: if it fails, the comparison above still stands, without it.
+  "$HOP_FLOOR" --requests 2000 --gap-us 500 --out "$OUT/hop-floor.json" ||
+    { echo "hop_floor failed: system.json without hop_floor_*" >&2; rm -f "$OUT/hop-floor.json"; }
 fi
 
 python3 - "$OUT" "$ROUNDS" <<'PY'
@@ -121,7 +123,7 @@ try:
     floor = json.load(open(f"{out_dir}/hop-floor.json"))
     out.update({f"hop_floor_{k}": floor[k] for k in
                 ("short_p50_us", "short_p99_us", "long_p50_us", "long_p99_us", "extra_p50_us", "extra_p99_us")})
-except FileNotFoundError:
+except (FileNotFoundError, json.JSONDecodeError, KeyError):
     pass
 names = ["quotes", "limit_order", "market_order", "cancel", "get_order", "list_orders", "portfolio"]
 print(f"\nmedians over {rounds} rounds (whole-mix p99 per round: split {split['rounds_p99_ms']}, "
@@ -144,7 +146,7 @@ out["criterion_met"] = met(out["p50_ratio"]) and met(out["p99_ratio"])
 if "hop_floor_extra_p50_us" in out:
     print(f"floor: one more plain process on a request's path costs "
           f"{out['hop_floor_extra_p50_us']:.0f} us at p50 on this machine (hop_floor), "
-          f"{out['hop_floor_extra_p50_us'] / 10 / mono['p50_ms']:.0f} % of the monolith's p50")
+          f"{out['hop_floor_extra_p50_us'] / 10 / mono['p50_ms']:.0f} % of the monolith's whole-mix p50")
 json.dump(out, open(f"{out_dir}/system.json", "w"))
 print(json.dumps(out))
 PY
