@@ -34,7 +34,7 @@ export HTTP_ACCESS_LOG=false
 export HTTP_MAX_CONNECTIONS=$(( ${WS_CLIENTS:-10000} + 1000 ))
 
 cleanup() {
-  "$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
+  "$ROOT/scripts/run.sh" destroy >/dev/null 2>&1 || true
   rm -rf "$RUN"
 }
 trap cleanup EXIT

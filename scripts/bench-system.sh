@@ -37,7 +37,7 @@ export RATE_LIMIT_USER_PER_SEC=1000000 RATE_LIMIT_USER_BURST=1000000 \
 RUNS=()
 cleanup() {
   for run in "${RUNS[@]}"; do
-    MC_RUN_DIR=$run "$ROOT/scripts/run.sh" stop >/dev/null 2>&1 || true
+    MC_RUN_DIR=$run "$ROOT/scripts/run.sh" destroy >/dev/null 2>&1 || true
     rm -rf "$run"
   done
 }

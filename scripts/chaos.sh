@@ -69,7 +69,7 @@ client_pid=""
 cleanup() {
   if [ -n "$client_pid" ]; then kill -TERM "$client_pid" 2>/dev/null; wait "$client_pid" 2>/dev/null; fi
   "$ROOT/scripts/nginx.sh" stop --dir "$RUN/nginx" >/dev/null 2>&1
-  "$ROOT/scripts/run.sh" stop >/dev/null 2>&1  # every pid file under $RUN/pids, then the infra
+  "$ROOT/scripts/run.sh" destroy >/dev/null 2>&1  # every pid file under $RUN/pids, then the infra and its data
   if [ "$failed_any" -eq 0 ]; then rm -rf "$RUN"; else echo "chaos.sh: files kept in $RUN" >&2; fi
 }
 trap cleanup EXIT

@@ -5,6 +5,7 @@
 #   scripts/infra.sh stop-redis|start-redis|stop-pg|start-pg [--dir D] one server (failure tests)
 #   scripts/infra.sh env   [--dir D]                                  print POSTGRES_URL / REDIS_URL
 #   scripts/infra.sh drop-test-databases [--dir D]                    drop the tests' t_* databases
+#   scripts/infra.sh destroy [--dir D]   stop both and delete their data (keeps postgres.log in D)
 # Ports "auto" pick free ones (used by tests). PostgreSQL runs as the unprivileged user
 # 'microcoin' when the caller is root, because postgres refuses to run as root.
 set -euo pipefail
@@ -42,6 +43,8 @@ pick_port() {
   if [ "$low" -le 21000 ]; then low=32768; fi
   for _ in $(seq 1 200); do
     p=$(( 20000 + RANDOM % (low - 20000) ))
+    # MC_AVOID_PORTS: ports the caller has handed to services that have not bound them yet.
+    case " ${MC_AVOID_PORTS:-} " in *" $p "*) continue ;; esac
     if port_free "$p"; then echo "$p"; return 0; fi
   done
   echo "infra.sh: no free port found" >&2; return 1
@@ -58,13 +61,32 @@ ensure_run_user() {
 
 # PostgreSQL's files live in $DIR/pg. When root runs this from a checkout the unprivileged
 # user cannot reach (under /root, or a mode-0700 temp dir), they live in a folder of that
-# user's own, named after $DIR, so every checkout still gets its own cluster.
+# user's own, named after $DIR, so every checkout still gets its own cluster. That folder
+# names its owner ($DIR) in a file 'owner', so that a cluster whose $DIR is gone (a test
+# run killed before its `destroy`) can be found and removed: each one holds up to ~1 GB.
+PG_OUTSIDE=/var/tmp/microcoin-pg
 pg_root() {
   if [ "$(id -u)" -eq 0 ] && ! runuser -u "$RUN_USER" -- test -x "$DIR" 2>/dev/null; then
-    echo "/var/tmp/microcoin-pg/$(printf '%s' "$DIR" | md5sum | cut -c1-16)"
+    echo "$PG_OUTSIDE/$(printf '%s' "$DIR" | md5sum | cut -c1-16)"
   else
     echo "$DIR"
   fi
+}
+# Clusters under $PG_OUTSIDE whose owner folder no longer exists: stopped and deleted. A
+# folder without an 'owner' file is left alone (it may be one that a parallel start has just
+# made).
+sweep_orphans() {
+  local root owner
+  for root in "$PG_OUTSIDE"/*/; do
+    root=${root%/}
+    [ -f "$root/owner" ] || continue
+    owner=$(cat "$root/owner")
+    [ -n "$owner" ] && [ ! -e "$owner" ] || continue
+    if [ -f "$root/pg/postmaster.pid" ]; then
+      as_run_user "$PGBIN/pg_ctl" -D "$root/pg" -m immediate -w -t 60 stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$root"
+  done
 }
 load_ports() { if [ -f "$(state_file)" ]; then . "$(state_file)"; fi; }
 
@@ -148,10 +170,14 @@ print_env() {
 ensure_run_user
 PGROOT=$(pg_root)
 mkdir -p "$PGROOT"
+if [ "$PGROOT" != "$DIR" ] && [ ! -f "$PGROOT/owner" ]; then
+  printf '%s\n' "$DIR" > "$PGROOT/owner.$$" && mv "$PGROOT/owner.$$" "$PGROOT/owner"
+fi
 PGDATA="$PGROOT/pg"
 
 case "$cmd" in
   start)
+    if [ "$(id -u)" -eq 0 ]; then sweep_orphans; fi
     redis_port_auto=false pg_port_auto=false
     if [ "$REDIS_PORT" = auto ]; then redis_port_auto=true; fi
     if [ "$PG_PORT" = auto ]; then pg_port_auto=true; fi
@@ -178,6 +204,13 @@ case "$cmd" in
     print_env > "$DIR/env"
     ;;
   stop) load_ports; stop_redis; stop_pg ;;
+  destroy)  # what a temporary run (tests, benchmarks) calls on its way out
+    load_ports; stop_redis; stop_pg
+    rm -rf "$PGDATA" "$DIR/appendonlydir"
+    if [ "$PGROOT" != "$DIR" ]; then
+      if [ -f "$PGROOT/postgres.log" ]; then mv "$PGROOT/postgres.log" "$DIR/postgres.log"; fi
+      rm -rf "$PGROOT"
+    fi ;;
   stop-redis) load_ports; stop_redis ;;
   start-redis) load_ports; start_redis ;;
   stop-pg) load_ports; stop_pg ;;

@@ -3,6 +3,7 @@
 #   scripts/run.sh foreground BUILD_DIR   run until Ctrl-C, then stop everything
 #   scripts/run.sh background BUILD_DIR   start and return (pids under .run/)
 #   scripts/run.sh stop                   stop services, then PostgreSQL and Redis
+#   scripts/run.sh destroy                stop, then delete the servers' data (temporary runs)
 # MC_MODE=monolith runs the single-process monolith on :8080 instead of the three services.
 # Each service applies its own schema migrations at start (advisory-locked, idempotent).
 # MC_RUN_DIR (default .run/) holds pids, logs, secrets and the infra data; MC_PG_PORT and
@@ -37,13 +38,13 @@ stop_services() {
   done
 }
 
-if [ "$mode" = stop ]; then
+if [ "$mode" = stop ] || [ "$mode" = destroy ]; then
   stop_services
-  "${INFRA[@]}" stop "${INFRA_ARGS[@]}"
+  "${INFRA[@]}" "$mode" "${INFRA_ARGS[@]}"
   exit 0
 fi
 if [ "$mode" != foreground ] && [ "$mode" != background ]; then
-  sed -n '2,8p' "$0" >&2; exit 2
+  sed -n '2,9p' "$0" >&2; exit 2
 fi
 
 stop_all() { stop_services; "${INFRA[@]}" stop "${INFRA_ARGS[@]}"; }

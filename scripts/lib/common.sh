@@ -1,5 +1,6 @@
-# Sourced by the bench and chaos scripts (not run on its own): where the build is, that what
-# they run is built, and free loopback ports for the services they start.
+# Sourced by the bench and chaos scripts and the tests that start the system (not run on its
+# own): where the build is, that what they run is built, and free loopback ports for the
+# services they start.
 
 # absolute_build_dir ROOT DIR: DIR as given when absolute, else relative to the repository.
 absolute_build_dir() {
@@ -26,16 +27,18 @@ free_port() {
 }
 
 # distinct_port VAR...: sets each VAR to a free port that no earlier call handed out (free_port
-# alone may return one twice before anything listens on it).
-_mc_ports_taken=" "
+# alone may return one twice before anything listens on it). The ports are exported in
+# MC_AVOID_PORTS, which scripts/infra.sh's automatic ports also avoid: nothing listens on
+# them yet when PostgreSQL and Redis start.
+export MC_AVOID_PORTS=${MC_AVOID_PORTS:-}
 distinct_port() {
   local var p
   for var in "$@"; do
     while :; do
       p=$(free_port)
-      case "$_mc_ports_taken" in *" $p "*) ;; *) break ;; esac
+      case " $MC_AVOID_PORTS " in *" $p "*) ;; *) break ;; esac
     done
-    _mc_ports_taken+="$p "
+    MC_AVOID_PORTS+=" $p"
     printf -v "$var" '%s' "$p"
   done
 }

@@ -8,11 +8,10 @@ set -uo pipefail
 SRC=$1; BUILD=$2
 RUN=$(mktemp -d /tmp/mc-nginx-gw.XXXXXX)
 export MC_RUN_DIR=$RUN MC_PG_PORT=auto MC_REDIS_PORT=auto
-# Below the ephemeral range (32768 up), where outgoing connections cannot take the port first.
-free_port() { while :; do p=$(( 20000 + RANDOM % 12000 )); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-export GATEWAY_PORT=$(free_port) QUOTES_PORT=$(free_port) TRADE_LEDGER_PORT=$(free_port)
+. "$SRC/scripts/lib/common.sh"  # distinct_port: free ports, also kept from infra.sh
+distinct_port GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT GW2_PORT LB_PORT
+export GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT
 export MIGRATIONS_DIR=$SRC/migrations BIND_ADDRESS=127.0.0.1
-GW2_PORT=$(free_port); LB_PORT=$(free_port)
 passed=0; failed=0
 check() {  # description, command...
   local what=$1; shift
@@ -20,7 +19,7 @@ check() {  # description, command...
 }
 cleanup() {
   "$SRC/scripts/nginx.sh" stop --dir "$RUN/nginx" >/dev/null 2>&1
-  "$SRC/scripts/run.sh" stop >/dev/null 2>&1  # also stops gateway2: its pid file is in $RUN/pids
+  "$SRC/scripts/run.sh" destroy >/dev/null 2>&1  # also stops gateway2: its pid file is in $RUN/pids
   if [ "$failed" -eq 0 ]; then rm -rf "$RUN"; else echo "files kept in $RUN"; fi
 }
 trap cleanup EXIT

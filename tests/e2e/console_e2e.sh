@@ -7,14 +7,15 @@ set -uo pipefail
 SRC=$1; BUILD=$2; MODE=${3:-services}
 RUN=$(mktemp -d /tmp/mc-console.XXXXXX)
 export MC_RUN_DIR=$RUN MC_PG_PORT=auto MC_REDIS_PORT=auto MC_MODE=$MODE
-free_port() { while :; do p=$(( 20000 + RANDOM % 12000 )); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-export GATEWAY_PORT=$(free_port) QUOTES_PORT=$(free_port) TRADE_LEDGER_PORT=$(free_port)
+. "$SRC/scripts/lib/common.sh"  # distinct_port: free ports, also kept from infra.sh
+distinct_port GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT
+export GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT
 export MIGRATIONS_DIR=$SRC/migrations BIND_ADDRESS=127.0.0.1 WEB_ROOT=$SRC/web/dist
 # A strict /auth limit (burst 5, 1 a second), so the browser test's burst of log-ins certainly
 # ends in a 429 (the browser sends at most 6 at a time; password checks take a while).
 export RATE_LIMIT_AUTH_PER_SEC=1 RATE_LIMIT_AUTH_BURST=5
 ARTIFACTS=$BUILD/artifacts/console$([ "$MODE" = monolith ] && echo -monolith)
-cleanup() { "$SRC/scripts/run.sh" stop >/dev/null 2>&1; rm -rf "$RUN"; }
+cleanup() { "$SRC/scripts/run.sh" destroy >/dev/null 2>&1; rm -rf "$RUN"; }
 trap cleanup EXIT
 
 [ -x /usr/bin/chromium ] || { echo "FAIL /usr/bin/chromium missing (scripts/bootstrap.sh installs it)"; exit 1; }

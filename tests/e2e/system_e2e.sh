@@ -7,9 +7,9 @@ set -uo pipefail
 SRC=$1; BUILD=$2; MODE=${3:-services}
 RUN=$(mktemp -d /tmp/mc-e2e.XXXXXX)
 export MC_RUN_DIR=$RUN MC_PG_PORT=auto MC_REDIS_PORT=auto MC_MODE=$MODE
-# Below the ephemeral range (32768 up), where outgoing connections cannot take the port first.
-free_port() { while :; do p=$(( 20000 + RANDOM % 12000 )); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-export GATEWAY_PORT=$(free_port) QUOTES_PORT=$(free_port) TRADE_LEDGER_PORT=$(free_port)
+. "$SRC/scripts/lib/common.sh"  # distinct_port: free ports, also kept from infra.sh
+distinct_port GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT
+export GATEWAY_PORT QUOTES_PORT TRADE_LEDGER_PORT
 export MIGRATIONS_DIR=$SRC/migrations BIND_ADDRESS=127.0.0.1
 passed=0; failed=0
 check() {  # description, command...
@@ -21,7 +21,7 @@ eventually_status() {  # port path expected: polls up to 10 s (readiness checks 
   for _ in $(seq 1 100); do [ "$(status_of "$1" "$2")" = "$3" ] && return 0; sleep 0.1; done
   echo "  $1$2 answered $(status_of "$1" "$2"), wanted $3"; return 1
 }
-cleanup() { "$SRC/scripts/run.sh" stop >/dev/null 2>&1; rm -rf "$RUN"; }
+cleanup() { "$SRC/scripts/run.sh" destroy >/dev/null 2>&1; rm -rf "$RUN"; }
 trap cleanup EXIT
 
 if [ "$MODE" = monolith ]; then ports=("$GATEWAY_PORT"); db_ports=("$GATEWAY_PORT"); else
