@@ -3,13 +3,12 @@
 #include "tradeledger/core/reads.h"
 
 #include <algorithm>
-#include <map>
+#include <stdexcept>
 
 #include "common/money/decimal.h"
 #include "tradeledger/core/core_config.h"
 #include "tradeledger/api/ids.h"
 #include "tradeledger/core/json_out.h"
-#include "tradeledger/core/pg_array.h"
 #include "tradeledger/core/position.h"
 #include "tradeledger/core/render.h"
 #include "tradeledger/core/row_codec.h"
@@ -39,10 +38,27 @@ pqxx::result exec_statement(pqxx::transaction_base& tx, const statement& st, Arg
   return tx.exec_prepared(st.name, std::forward<Args>(args)...);
 }
 
+// Each read is one statement: one round trip to PostgreSQL, and one snapshot, so an order's
+// filled quantity always agrees with its fills, and balances with positions. An order comes
+// back with its fills, one row per fill (the order's columns, then the fill's) or one row with
+// NULL fill columns. The fills are looked up by the ids of the orders the statement has just
+// read, as an InitPlan's array parameter: each branch of the `fills` view is then an index scan
+// on trades' maker/taker order id, run once, whatever plan PostgreSQL keeps. Both sides are
+// materialized, so joining them re-runs nothing (joined to the view directly, the kept plan
+// re-scanned the fills once per order of a page).
+std::string with_fills_of(const std::string& orders) {
+  return std::string("WITH o AS MATERIALIZED (") + orders + "), f AS MATERIALIZED (SELECT " +
+         fill_columns +
+         " FROM tradeledger.fills f WHERE f.order_id = ANY(ARRAY(SELECT id FROM o))) "
+         "SELECT o.*, f.* FROM o LEFT JOIN f ON f.order_id = o.id ";
+}
+
 const statement order_by_public_id{
-    "read_order", std::string("SELECT ") + order_columns +
-                      " FROM tradeledger.orders o JOIN tradeledger.users u ON u.id = o.user_id "
-                      "WHERE o.public_id = $1::uuid AND u.external_id = $2::uuid"};
+    "read_order", with_fills_of(std::string("SELECT ") + order_columns +
+                                " FROM tradeledger.orders o JOIN tradeledger.users u "
+                                "ON u.id = o.user_id "
+                                "WHERE o.public_id = $1::uuid AND u.external_id = $2::uuid") +
+                      "ORDER BY f.trade_id"};
 
 const statement status_of_order{
     "read_order_status",
@@ -51,39 +67,46 @@ const statement status_of_order{
 
 const statement orders_of_user{
     "read_orders",
-    std::string("SELECT ") + order_columns +
-        " FROM tradeledger.orders o JOIN tradeledger.users u ON u.id = o.user_id "
-        "WHERE u.external_id = $1::uuid AND ($2 = '' OR o.symbol = $2) "
-        "AND ($3 = 'all' OR ($3 = 'open') = (o.status IN ('NEW', 'PARTIALLY_FILLED'))) "
-        "AND ($4::bigint = 0 OR o.id < $4::bigint) "
-        "ORDER BY o.id DESC LIMIT $5::int"};
+    with_fills_of(std::string("SELECT ") + order_columns +
+                  " FROM tradeledger.orders o JOIN tradeledger.users u ON u.id = o.user_id "
+                  "WHERE u.external_id = $1::uuid AND ($2 = '' OR o.symbol = $2) "
+                  "AND ($3 = 'all' OR ($3 = 'open') = (o.status IN ('NEW', 'PARTIALLY_FILLED'))) "
+                  "AND ($4::bigint = 0 OR o.id < $4::bigint) "
+                  "ORDER BY o.id DESC LIMIT $5::int") +
+        "ORDER BY o.id DESC, f.trade_id"};
 
-const statement fills_of_orders{
-    "read_fills", std::string("SELECT ") + fill_columns +
-                      " FROM tradeledger.fills f WHERE f.order_id = ANY($1::bigint[]) "
-                      "ORDER BY f.order_id, f.trade_id"};
-
-const statement balances_of_user{
-    "read_balances",
-    "SELECT a.asset, a.available, a.held FROM tradeledger.accounts a "
-    "JOIN tradeledger.users u ON u.id = a.user_id WHERE u.external_id = $1::uuid"};
-
-const statement positions_of_user{
-    "read_positions",
-    "SELECT p.symbol, p.qty, p.cost_basis, p.realized_pnl FROM tradeledger.positions p "
+// Balances ('B': asset, available, held) and positions ('P': symbol, qty, cost basis,
+// realized P&L) in one result.
+const statement portfolio_of_user{
+    "read_portfolio",
+    "SELECT 'B', a.asset, a.available, a.held, 0::bigint FROM tradeledger.accounts a "
+    "JOIN tradeledger.users u ON u.id = a.user_id WHERE u.external_id = $1::uuid "
+    "UNION ALL "
+    "SELECT 'P', p.symbol, p.qty, p.cost_basis, p.realized_pnl FROM tradeledger.positions p "
     "JOIN tradeledger.users u ON u.id = p.user_id WHERE u.external_id = $1::uuid "
-    "ORDER BY p.symbol"};
+    "ORDER BY 1, 2"};
 
-// Fills of the given orders, grouped by order id, oldest first.
-std::map<std::int64_t, std::vector<fill_row>> load_fills(pqxx::transaction_base& tx,
-                                                         const std::vector<std::int64_t>& ids) {
-  std::map<std::int64_t, std::vector<fill_row>> out;
-  if (ids.empty()) return out;
-  pg_array arr;
-  for (auto id : ids) arr.add(id);
-  for (const auto& r : exec_statement(tx, fills_of_orders, arr.str())) {
-    fill_row f = decode_fill(r);
-    out[f.order_id].push_back(std::move(f));
+constexpr pqxx::row::size_type order_width = 19;  // the columns of order_columns
+constexpr pqxx::row::size_type fill_width = 10;   // the columns of fill_columns
+
+// Orders with their fills (oldest first) from rows of the statements above, in row order.
+struct order_with_fills {
+  order_row order;
+  std::vector<fill_row> fills;
+};
+std::vector<order_with_fills> decode_orders_with_fills(const pqxx::result& rows) {
+  if (rows.columns() != order_width + fill_width) {
+    throw std::logic_error("read statement: order_width/fill_width do not match the columns");
+  }
+  std::vector<order_with_fills> out;
+  for (const auto& r : rows) {
+    const auto order_id = r[0].as<std::int64_t>();
+    if (out.empty() || out.back().order.id != order_id) {
+      out.push_back({decode_order(r.slice(0, order_width)), {}});
+    }
+    if (!r[order_width].is_null()) {
+      out.back().fills.push_back(decode_fill(r.slice(order_width, order_width + fill_width)));
+    }
   }
   return out;
 }
@@ -96,15 +119,15 @@ command_result read_order(pqxx::connection& conn, const market_table& markets,
   const auto order = normalize_uuid(order_id);
   if (!user || !order) return make_error(error_code::order_not_found, "order not found");
   pqxx::nontransaction tx(conn);  // see the note at the top
-  const auto rows = exec_statement(tx, order_by_public_id, *order, *user);
-  if (rows.empty()) return make_error(error_code::order_not_found, "order not found");
-  const order_row o = decode_order(rows[0]);
-  auto fills = load_fills(tx, {o.id});
-  const symbol_info* s = markets.find(o.symbol);
+  const auto found =
+      decode_orders_with_fills(exec_statement(tx, order_by_public_id, *order, *user));
+  if (found.empty()) return make_error(error_code::order_not_found, "order not found");
+  const order_with_fills& o = found.front();
+  const symbol_info* s = markets.find(o.order.symbol);
   if (!s) return make_error(error_code::internal, "order of an unconfigured symbol");
   command_result r;
   json_out j(r.body);
-  render_order(j, o, *user, fills[o.id], *s);
+  render_order(j, o.order, *user, o.fills, *s);
   return r;
 }
 
@@ -141,28 +164,22 @@ command_result read_orders(pqxx::connection& conn, const market_table& markets,
   }
 
   pqxx::nontransaction tx(conn);  // see the note at the top
-  const auto rows =
-      exec_statement(tx, orders_of_user, *user, q.symbol, status, cursor, q.limit + 1);
-  std::vector<order_row> orders;
-  std::vector<std::int64_t> ids;
-  for (const auto& r : rows) {
-    if (orders.size() == static_cast<std::size_t>(q.limit)) break;
-    orders.push_back(decode_order(r));
-    ids.push_back(orders.back().id);
-  }
-  auto fills = load_fills(tx, ids);
+  // One order more than the page: whether there is a next page.
+  const auto found = decode_orders_with_fills(
+      exec_statement(tx, orders_of_user, *user, q.symbol, status, cursor, q.limit + 1));
+  const std::size_t page = std::min(found.size(), static_cast<std::size_t>(q.limit));
 
   command_result out;
   json_out j(out.body);
   j.begin_object().key("orders").begin_array();
-  for (const order_row& o : orders) {
-    const symbol_info* s = markets.find(o.symbol);
+  for (std::size_t i = 0; i < page; ++i) {
+    const symbol_info* s = markets.find(found[i].order.symbol);
     if (!s) continue;
-    render_order(j, o, *user, fills[o.id], *s);
+    render_order(j, found[i].order, *user, found[i].fills, *s);
   }
   j.end_array().key("next_cursor");
-  if (rows.size() > orders.size() && !orders.empty()) {
-    j.str(std::to_string(orders.back().id));
+  if (found.size() > page && page > 0) {
+    j.str(std::to_string(found[page - 1].order.id));
   } else {
     j.null();
   }
@@ -175,8 +192,10 @@ command_result read_portfolio(pqxx::connection& conn, const market_table& market
   const auto user = normalize_uuid(user_id);
   if (!user) return make_error(error_code::bad_request, "user_id must be a UUID");
   pqxx::nontransaction tx(conn);  // see the note at the top
-  const auto balances = exec_statement(tx, balances_of_user, *user);
-  const auto positions = exec_statement(tx, positions_of_user, *user);
+  std::vector<pqxx::row> balances, positions;
+  for (const auto& r : exec_statement(tx, portfolio_of_user, *user)) {
+    (r[0].as<std::string>() == "B" ? balances : positions).push_back(r.slice(1, r.size()));
+  }
 
   command_result out;
   json_out j(out.body);

@@ -358,6 +358,44 @@ TEST_F(CoreOrders, ListOrdersFiltersAndPages) {
   EXPECT_EQ(sync(core_->order_book("NOPE", 2, {})).error, error_code::invalid_symbol);
 }
 
+// Each listed order carries its own fills, oldest first, exactly as GET shows them, and pages
+// count orders (one statement returns a row per fill): orders with 2, 0 and 1 fills.
+TEST_F(CoreOrders, ListedOrdersCarryTheirOwnFillsAndPagesCountOrders) {
+  start(false);
+  const auto a = new_user(), b = new_user();
+  ASSERT_EQ(topup(a, "1", "BTC").status, 200);
+  ASSERT_EQ(topup(b, "100000.00").status, 200);
+  const std::string two_fills = str(json_of(limit(a, "SELL", "50000.00", "0.004")).at("order_id"));
+  ASSERT_EQ(str(json_of(limit(b, "BUY", "50000.00", "0.001")).at("status")), "FILLED");
+  ASSERT_EQ(str(json_of(limit(b, "BUY", "50000.00", "0.002")).at("status")), "FILLED");
+  const std::string no_fill = str(json_of(limit(a, "SELL", "51000.00", "0.001")).at("order_id"));
+  const std::string one_fill = str(json_of(limit(a, "SELL", "49000.00", "0.001")).at("order_id"));
+  ASSERT_EQ(str(json_of(limit(b, "BUY", "49000.00", "0.001")).at("status")), "FILLED");
+
+  const auto listed = [&](const std::string& cursor) {
+    return json_of(
+        sync(core_->list_orders(list_orders_query{a, order_filter::all, "", 2, cursor}, {})));
+  };
+  auto page = listed("");
+  auto orders = page.at("orders").as_array();
+  ASSERT_EQ(orders.size(), 2u);
+  EXPECT_EQ(orders[0].as_object(), json_of(get(a, one_fill)));
+  EXPECT_EQ(orders[1].as_object(), json_of(get(a, no_fill)));
+  EXPECT_EQ(orders[0].at("fills").as_array().size(), 1u);
+  EXPECT_TRUE(orders[1].at("fills").as_array().empty());
+
+  page = listed(str(page.at("next_cursor")));
+  orders = page.at("orders").as_array();
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_TRUE(page.at("next_cursor").is_null());
+  const auto& fills = orders[0].at("fills").as_array();
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(str(fills[0].at("qty")), "0.00100000");  // oldest first
+  EXPECT_EQ(str(fills[1].at("qty")), "0.00200000");
+  EXPECT_EQ(orders[0].as_object(), json_of(get(a, two_fills)));
+  EXPECT_EQ(str(orders[0].at("filled_qty")), "0.00300000");
+}
+
 }  // namespace
 }  // namespace mc::tradeledger::test
 
