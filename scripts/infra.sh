@@ -62,8 +62,10 @@ ensure_run_user() {
 # PostgreSQL's files live in $DIR/pg. When root runs this from a checkout the unprivileged
 # user cannot reach (under /root, or a mode-0700 temp dir), they live in a folder of that
 # user's own, named after $DIR, so every checkout still gets its own cluster. That folder
-# names its owner ($DIR) in a file 'owner', so that a cluster whose $DIR is gone (a test
-# run killed before its `destroy`) can be found and removed: each one holds up to ~1 GB.
+# names its owner ($DIR) in a file 'owner'. Temporary runs delete it with `destroy`; one whose
+# $DIR was deleted without that (its cleanup killed half-way) is found and removed by the next
+# `start`: each holds up to ~1 GB. (A run killed outright keeps its $DIR, and so its cluster,
+# until that folder is deleted.)
 PG_OUTSIDE=/var/tmp/microcoin-pg
 pg_root() {
   if [ "$(id -u)" -eq 0 ] && ! runuser -u "$RUN_USER" -- test -x "$DIR" 2>/dev/null; then
@@ -72,18 +74,37 @@ pg_root() {
     echo "$DIR"
   fi
 }
+# Made by the commands that start PostgreSQL only: reading commands (env, pids) after a
+# `destroy` must not bring the folder back.
+make_pg_root() {
+  mkdir -p "$PGROOT"
+  if [ "$PGROOT" != "$DIR" ] && [ ! -f "$PGROOT/owner" ]; then
+    printf '%s\n' "$DIR" > "$PGROOT/owner.$$" && mv "$PGROOT/owner.$$" "$PGROOT/owner"
+  fi
+}
+# The postmaster of data directory $1, if one runs: postmaster.pid may be stale (a crash, a
+# full disk), and its pid since reused, so the process's own working directory must be $1.
+live_postmaster() {
+  local pid
+  pid=$(head -n 1 "$1/postmaster.pid" 2>/dev/null) || return 1
+  [ -n "$pid" ] && alive "$pid" && [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$1" ] \
+    && echo "$pid"
+}
 # Clusters under $PG_OUTSIDE whose owner folder no longer exists: stopped and deleted. A
 # folder without an 'owner' file is left alone (it may be one that a parallel start has just
-# made).
+# made). Housekeeping only: whatever goes wrong here (a parallel destroy or sweep deleting the
+# same folder first) must not fail the start.
 sweep_orphans() {
-  local root owner
+  local root owner pid
   for root in "$PG_OUTSIDE"/*/; do
     root=${root%/}
-    [ -f "$root/owner" ] || continue
-    owner=$(cat "$root/owner")
+    owner=$(cat "$root/owner" 2>/dev/null) || continue
     [ -n "$owner" ] && [ ! -e "$owner" ] || continue
-    if [ -f "$root/pg/postmaster.pid" ]; then
-      as_run_user "$PGBIN/pg_ctl" -D "$root/pg" -m immediate -w -t 60 stop >/dev/null 2>&1 || true
+    if pid=$(live_postmaster "$root/pg"); then
+      as_run_user "$PGBIN/pg_ctl" -D "$root/pg" -m immediate -w -t 60 stop >/dev/null 2>&1 \
+        || kill -KILL "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
+      alive "$pid" && continue  # still running: its files stay until a later sweep
     fi
     rm -rf "$root"
   done
@@ -96,6 +117,7 @@ redis_running() { [ -f "$DIR/redis.pid" ] && alive "$(cat "$DIR/redis.pid")"; }
 
 start_pg() {
   if pg_running; then return 0; fi
+  make_pg_root
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
     mkdir -p "$PGDATA"
     if [ "$(id -u)" -eq 0 ]; then chown "$RUN_USER" "$PGROOT" "$PGDATA"; fi
@@ -169,15 +191,11 @@ print_env() {
 
 ensure_run_user
 PGROOT=$(pg_root)
-mkdir -p "$PGROOT"
-if [ "$PGROOT" != "$DIR" ] && [ ! -f "$PGROOT/owner" ]; then
-  printf '%s\n' "$DIR" > "$PGROOT/owner.$$" && mv "$PGROOT/owner.$$" "$PGROOT/owner"
-fi
 PGDATA="$PGROOT/pg"
 
 case "$cmd" in
   start)
-    if [ "$(id -u)" -eq 0 ]; then sweep_orphans; fi
+    if [ "$(id -u)" -eq 0 ]; then sweep_orphans || true; fi
     redis_port_auto=false pg_port_auto=false
     if [ "$REDIS_PORT" = auto ]; then redis_port_auto=true; fi
     if [ "$PG_PORT" = auto ]; then pg_port_auto=true; fi

@@ -145,6 +145,40 @@ def read_ws_frame(f):
     return data
 
 
+def workers_of(master_pid):
+    """The pids of nginx's workers: the master's children."""
+    pids = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        if fields[0] != "Z" and int(fields[1]) == master_pid:
+            pids.add(int(entry))
+    return pids
+
+
+def reload_and_settle(run_dir, upstreams):
+    """scripts/nginx.sh reload, then wait until every worker of the old configuration is gone:
+    until then one of them may still take a new connection and route it by the old list."""
+    with open(os.path.join(run_dir, "nginx.pid")) as f:
+        master = int(f.read().split()[0])
+    old = workers_of(master)
+    subprocess.run([NGINX_SH, "reload", "--dir", run_dir, "--upstreams", upstreams],
+                   check=True, timeout=30)
+    deadline = time.monotonic() + 15  # worker_shutdown_timeout is 10 s
+    while time.monotonic() < deadline:
+        now = workers_of(master)
+        if now and not (now & old):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def request(port, method, path, headers=None, body=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -220,10 +254,10 @@ def main():
                     return True
                 time.sleep(0.1)
             return False
-        subprocess.run([NGINX_SH, "reload", "--dir", run_dir, "--upstreams", f"127.0.0.1:{b.port}"],
-                       check=True, timeout=30)
+        check(reload_and_settle(run_dir, f"127.0.0.1:{b.port}"),
+              "reload to one replica: the old workers leave")
         check(only("b"), "reload to one replica sends every request there")
-        subprocess.run([NGINX_SH, "reload", "--dir", run_dir, "--upstreams", ups], check=True, timeout=30)
+        check(reload_and_settle(run_dir, ups), "reload back to both: the old workers leave")
         seen = set()
         for _ in range(50):
             seen = {json.loads(request(port, "GET", "/api/quotes")[1])["upstream"] for _ in range(6)}

@@ -334,6 +334,10 @@ TEST_F(CoreOrders, ListOrdersFiltersAndPages) {
       list_orders_query{a, order_filter::all, "", 2, str(page.at("next_cursor"))}, {})));
   EXPECT_EQ(page.at("orders").as_array().size(), 1u);
   EXPECT_TRUE(page.at("next_cursor").is_null());
+  // Cursor "0" is no cursor: the first page.
+  page = json_of(sync(core_->list_orders(list_orders_query{a, order_filter::all, "", 2, "0"}, {})));
+  ASSERT_EQ(page.at("orders").as_array().size(), 2u);
+  EXPECT_EQ(str(page.at("orders").as_array()[0].as_object().at("id")), ids[4]);
 
   auto open =
       json_of(sync(core_->list_orders(list_orders_query{a, order_filter::open, "", 50, ""}, {})));
